@@ -1,0 +1,303 @@
+"""Pipeline throughput, memory and Dask speed-up, as ratios against raw ``nlp.pipe`` in the same run.
+
+Corpus: the texts of ``../shared/eval`` (geoparsing articles and event-location sentences), every
+text an article with the same publication time. Words are whitespace-separated tokens.
+
+    .venv/bin/python -m benchmarks.bench_pipeline                    # everything but the 100k stream
+    .venv/bin/python -m benchmarks.bench_pipeline --limit 300        # a quick look
+    .venv/bin/python -m benchmarks.bench_pipeline --stream-100k      # only the 100,000-article stream
+
+Prints a markdown table and writes ``benchmarks/results/pipeline.json`` (the stream figures go to
+``pipeline_stream.json``). Skips (exit 0) when the evaluation corpus is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from timeline.extract import dask_client, extract_mentions, extract_to_parquet, pipeline_version
+from timeline.pipeline import build_pipeline, load_language, model_name
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
+RESULTS = ROOT / "benchmarks" / "results"
+PUBLISHED = "2020-06-15"
+"""Publication time given to every text (the corpora carry none), so relative dates are resolved."""
+TARGETS = {"full_vs_raw": 0.8, "dask_speedup": 1.7, "rules_words_per_s": 50_000, "stream_peak_gib": 4.0}
+MIB = 2 ** 20
+
+
+def eval_corpus(eval_dir: Path, limit: int | None = None) -> pd.DataFrame:
+    """The article table of the evaluation texts: ``geo/*.jsonl`` articles, then the event-location
+    sentences; ``limit`` keeps a seeded random sample of that many (in corpus order)."""
+    rows = []
+    for path in sorted((eval_dir / "geo").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                rows.append({"article_id": f"{path.stem}:{record['doc_id']}", "text": record["text"]})
+    silver = eval_dir / "events" / "event_location_silver.json.gz"
+    with gzip.open(silver, "rt", encoding="utf-8") as handle:
+        rows.extend({"article_id": f"silver:{number}", "text": item["text"]}
+                    for number, item in enumerate(json.load(handle)))
+    if limit is not None and limit < len(rows):
+        keep = sorted(random.Random(0).sample(range(len(rows)), limit))
+        rows = [rows[number] for number in keep]
+    table = pd.DataFrame(rows)
+    table["published"] = PUBLISHED
+    return table
+
+
+def words(texts) -> int:
+    return sum(len(text.split()) for text in texts)
+
+
+class PeakMemory:
+    """Peak resident memory (bytes) of this process and its children, sampled every 50 ms."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak, self.samples = interval, 0, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def current() -> int:
+        process = psutil.Process()
+        total = process.memory_info().rss
+        for child in process.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = self.current()
+            self.peak = max(self.peak, rss)
+            self.samples.append((time.perf_counter(), rss))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@contextmanager
+def timed(store: dict, key: str):
+    started = time.perf_counter()
+    yield
+    store[key] = time.perf_counter() - started
+
+
+def component_seconds(model: str, texts: list[str]) -> dict[str, float]:
+    """Seconds each component of the full pipeline takes over ``texts`` (one component at a time,
+    in pipeline order, batches of 64); ``make_doc`` is the tokenizer."""
+    nlp = build_pipeline(model, True)
+    seconds: dict[str, float] = {}
+    with timed(seconds, "tokenizer"):
+        docs = [nlp.make_doc(text) for text in texts]
+    for doc in docs:
+        doc._.dct = PUBLISHED
+    for name, proc in nlp.pipeline:
+        with timed(seconds, name):
+            docs = list(proc.pipe(docs, batch_size=64)) if hasattr(proc, "pipe") else [proc(doc) for doc in docs]
+    return seconds
+
+
+def run_main(args) -> dict:
+    table = eval_corpus(args.eval, args.limit)
+    texts = table["text"].tolist()
+    n_words = words(texts)
+    print(f"corpus: {len(table):,} texts, {n_words:,} words", flush=True)
+    seconds: dict[str, float] = {}
+    memory: dict[str, int] = {}
+
+    blank = load_language("rules")
+    with timed(seconds, "tokenizer"):
+        for text in texts:
+            blank.make_doc(text)
+
+    raw = load_language(args.model)
+    list(raw.pipe(texts[:8]))
+    with PeakMemory() as peak, timed(seconds, "raw"):
+        for _ in raw.pipe(texts, batch_size=64):
+            pass
+    memory["raw"] = peak.peak
+    del raw
+
+    options = dict(cache=False, progress=False, batch_size=64)
+    build_pipeline(args.model, True)
+    extract_mentions(table.head(8), model=args.model, **options)
+    with PeakMemory() as peak, timed(seconds, "full"):
+        local = extract_mentions(table, model=args.model, **options)
+    memory["full"] = peak.peak
+
+    build_pipeline("rules", True)
+    extract_mentions(table.head(8), model="rules", **options)
+    with timed(seconds, "rules"):
+        extract_mentions(table, model="rules", **options)
+
+    dask = {}
+    if args.workers:
+        started = time.perf_counter()
+        with dask_client(args.workers) as client:
+            client.run(pipeline_version, args.model, True)  # load the pipeline on every worker
+            seconds["dask_start"] = time.perf_counter() - started
+            with PeakMemory() as peak, timed(seconds, "dask"):
+                distributed = extract_mentions(table, model=args.model, engine="dask", scheduler=client, **options)
+            memory["dask"] = peak.peak
+        dask = {"workers": args.workers, "identical_to_local": bool(distributed.equals(local)),
+                "speedup": seconds["full"] / seconds["dask"]}
+
+    profile_texts = texts[: args.profile_limit]
+    components = {"full": component_seconds(args.model, profile_texts),
+                  "rules": component_seconds("rules", profile_texts)}
+
+    result = {
+        "corpus": {"texts": len(table), "words": n_words, "eval_dir": str(args.eval), "limit": args.limit},
+        "model": model_name(build_pipeline(args.model, True)),
+        "pipeline_version": pipeline_version(args.model, True),
+        "machine": f"{os.cpu_count()} cores",
+        "seconds": seconds,
+        "words_per_s": {key: n_words / value for key, value in seconds.items() if key != "dask_start"},
+        "mentions": len(local),
+        "full_vs_raw": seconds["raw"] / seconds["full"],
+        "rules_vs_tokenizer": seconds["tokenizer"] / seconds["rules"],
+        "peak_rss_mib": {key: value / MIB for key, value in memory.items()},
+        "dask": dask,
+        "component_seconds": {"texts": len(profile_texts), "words": words(profile_texts), **components},
+        "targets": TARGETS,
+    }
+    return result
+
+
+def run_stream(args) -> dict:
+    """Replicate the evaluation texts to ``args.stream_articles`` articles in a JSON Lines file and
+    stream them into Parquet, sampling the memory of this process and its workers."""
+    table = eval_corpus(args.eval)
+    records = table.to_dict("records")
+    with tempfile.TemporaryDirectory(prefix="event-atlas-bench-") as tmp:
+        source = Path(tmp) / "corpus.jsonl"
+        n_words = 0
+        with source.open("w", encoding="utf-8") as out:
+            for number in range(args.stream_articles):
+                record = records[number % len(records)]
+                n_words += len(record["text"].split())
+                out.write(json.dumps({"article_id": f"copy{number // len(records)}:{record['article_id']}",
+                                      "text": record["text"], "published": PUBLISHED}) + "\n")
+        print(f"stream: {args.stream_articles:,} articles, {n_words:,} words, "
+              f"{source.stat().st_size / MIB:.0f} MiB of JSON Lines", flush=True)
+        engine = dict(engine="dask", workers=args.stream_workers) if args.stream_workers else dict(engine="local")
+        started = time.perf_counter()
+        with PeakMemory(interval=0.2) as peak:
+            summary = extract_to_parquet(source, Path(tmp) / "out", model=args.stream_model, cache=False,
+                                         progress=args.progress, partition_size=2000, **engine)
+        elapsed = time.perf_counter() - started
+        tenth = max(1, len(peak.samples) // 10)
+        return {
+            "articles": args.stream_articles, "words": n_words, "model": summary["model"],
+            "engine": engine, "seconds": elapsed, "words_per_s": n_words / elapsed,
+            "mentions": summary["mentions"], "partitions": summary["partitions"],
+            "peak_rss_gib": peak.peak / 2 ** 30,
+            "peak_rss_first_tenth_gib": max(rss for _, rss in peak.samples[:tenth]) / 2 ** 30,
+            "peak_rss_last_tenth_gib": max(rss for _, rss in peak.samples[-tenth:]) / 2 ** 30,
+            "target_gib": TARGETS["stream_peak_gib"], "machine": f"{os.cpu_count()} cores",
+        }
+
+
+def _ok(value: float, target: float) -> str:
+    return "yes" if value >= target else "**no**"
+
+
+def main_table(result: dict) -> str:
+    wps, seconds = result["words_per_s"], result["seconds"]
+    rows = [
+        ("raw `nlp.pipe` (baseline)", f"{wps['raw']:,.0f} words/s", "", "1.00", ""),
+        ("full pipeline (dates, places, events, geocoding)", f"{wps['full']:,.0f} words/s", ">= 0.8x raw",
+         f"{result['full_vs_raw']:.2f}", _ok(result["full_vs_raw"], TARGETS["full_vs_raw"])),
+        ("rules-only pipeline, 1 process", f"{wps['rules']:,.0f} words/s", ">= 50,000 words/s",
+         f"{result['rules_vs_tokenizer']:.2f} of the tokenizer ({wps['tokenizer']:,.0f} words/s)",
+         _ok(wps["rules"], TARGETS["rules_words_per_s"])),
+        ("peak memory, full pipeline", f"{result['peak_rss_mib']['full']:,.0f} MiB", "",
+         f"raw: {result['peak_rss_mib']['raw']:,.0f} MiB", ""),
+    ]
+    if result["dask"]:
+        dask = result["dask"]
+        rows.append((f"Dask, {dask['workers']} local workers, vs 1 process", f"{wps['dask']:,.0f} words/s",
+                     ">= 1.7x", f"{dask['speedup']:.2f}x (identical: {dask['identical_to_local']}; "
+                                f"cluster start {seconds['dask_start']:.1f} s not counted)",
+                     _ok(dask["speedup"], TARGETS["dask_speedup"])))
+    lines = [f"Corpus: {result['corpus']['texts']:,} texts, {result['corpus']['words']:,} words; model "
+             f"{result['model']}; {result['machine']}.", "",
+             "| what | figure | target | ratio | met |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    profile = result["component_seconds"]
+    lines += ["", f"Seconds per component ({profile['texts']:,} texts, {profile['words']:,} words):", "",
+              "| pipeline | component | seconds | share |", "|---|---|---|---|"]
+    for pipeline in ("full", "rules"):
+        total = sum(profile[pipeline].values())
+        lines += [f"| {pipeline} | {name} | {value:.2f} | {value / total:.0%} |"
+                  for name, value in profile[pipeline].items()]
+    return "\n".join(lines)
+
+
+def stream_table(result: dict) -> str:
+    return "\n".join([
+        "| what | figure | target | met |", "|---|---|---|---|",
+        f"| {result['articles']:,} articles ({result['words']:,} words) streamed to Parquet, peak memory "
+        f"| {result['peak_rss_gib']:.2f} GiB | < 4 GiB | "
+        f"{'yes' if result['peak_rss_gib'] < TARGETS['stream_peak_gib'] else '**no**'} |",
+        f"| peak memory in the first / last tenth of the run | {result['peak_rss_first_tenth_gib']:.2f} / "
+        f"{result['peak_rss_last_tenth_gib']:.2f} GiB | flat | |",
+        f"| throughput ({result['model']}, {result['engine']}) | {result['words_per_s']:,.0f} words/s, "
+        f"{result['seconds']:.0f} s | | |",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the shared evaluation folder")
+    parser.add_argument("--model", default="auto", help="spaCy model of the full pipeline (default: auto)")
+    parser.add_argument("--limit", type=int, help="use a seeded sample of this many texts")
+    parser.add_argument("--workers", type=int, default=2, help="Dask local workers (0: skip Dask)")
+    parser.add_argument("--profile-limit", type=int, default=1000, help="texts timed component by component")
+    parser.add_argument("--stream-100k", action="store_true", help="run only the streaming memory test")
+    parser.add_argument("--stream-articles", type=int, default=100_000)
+    parser.add_argument("--stream-model", default="rules", help="model of the streaming test (default: rules)")
+    parser.add_argument("--stream-workers", type=int, default=0, help="Dask workers of the streaming test")
+    parser.add_argument("--progress", action="store_true", help="progress bar for the streaming test")
+    args = parser.parse_args(argv)
+    if not (args.eval / "geo").is_dir():
+        print(f"skipped: no evaluation corpus at {args.eval}")
+        return 0
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.stream_100k:
+        result = run_stream(args)
+        (RESULTS / "pipeline_stream.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(stream_table(result))
+    else:
+        result = run_main(args)
+        (RESULTS / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(main_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,225 @@
+"""Timeline view at scale: 10,000 synthetic events in headless Chromium, offline.
+
+``python -m benchmarks.bench_timeline_view [--events N] [--runs R]`` builds a synthetic event table
+(seeded, realistic mix of precisions, modalities, lanes and multi-source events), saves the page,
+and measures in Debian's Chromium with the network blocked:
+
+* time from navigation to the timeline drawn with its handlers attached (``body[data-ready]``),
+  against the same page with no events (the library alone) as the baseline;
+* time from a click on an item to its sources in the detail panel;
+* time to re-filter everything (a search typed in the box);
+* page size, with and without the inlined library.
+
+Prints a markdown table and writes ``benchmarks/results/timeline_view.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.screenshots import CHROMIUM_ARGS, chromium_path
+
+HERE = Path(__file__).resolve().parent
+TARGET_SECONDS = 2.0
+TARGET_DATA_BYTES = 3_000_000
+
+_SYLLABLES = ("al", "an", "ba", "dar", "el", "far", "ha", "ib", "ka", "lu", "ma", "nor", "os", "ra", "sa",
+              "tal", "um", "wa", "ya", "zir", "qu", "ben", "tor", "vel", "min", "sul", "gar", "do")
+_WORDS = ("forces", "militia", "said", "officials", "government", "attack", "village", "security", "reported",
+          "near", "the", "of", "on", "in", "and", "after", "killed", "wounded", "troops", "police", "protesters",
+          "district", "province", "commander", "talks", "agreement", "border", "drone", "rocket", "base",
+          "according", "to", "witnesses", "local", "sources", "ministry", "statement", "early", "late",
+          "on Tuesday", "on Friday", "week", "residents", "fled", "fighting", "resumed", "convoy", "checkpoint")
+_OUTLETS = tuple(f"{name} {kind}" for name in ("Daily", "Morning", "Evening", "National", "Global", "Frontier",
+                                                "Capital", "Coastal", "Valley", "Northern")
+                 for kind in ("Herald", "Post", "Times", "Wire", "Monitor", "Observer"))
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(_WORDS) for _ in range(rng.randint(20, 32))]
+    return " ".join(words).capitalize() + "."
+
+
+def synthetic_events(n: int = 10_000, seed: int = 7) -> list[dict]:
+    """``n`` events with the columns of the event table: 70% day dates, the rest weeks, months
+    (some "mid-"), years and ranges to publication, 3% undated; 85% asserted; 1-6 sources
+    from 4,000 articles of 60 outlets; sentences of 20-32 words."""
+    from timeline.taxonomy import ALL_SUB_EVENT_TYPES, EVENT_TYPE_OF, MODALITIES
+
+    rng = random.Random(seed)
+    places = [_name(rng, rng.randint(2, 3)) for _ in range(600)]
+    actors = [f"{_name(rng, 2)} {rng.choice(('Brigade', 'Front', 'Movement', 'Police', 'Army', 'Council'))}"
+              for _ in range(300)]
+    start = dt.date(2023, 1, 1)
+    articles = []
+    for k in range(4_000):
+        published = start + dt.timedelta(days=rng.randrange(3 * 365), minutes=rng.randrange(1440))
+        articles.append({
+            "article_id": f"a{k:05d}", "outlet": rng.choice(_OUTLETS),
+            "published": f"{published:%Y-%m-%d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}",
+            "url": f"https://news.example.org/{published:%Y/%m}/{_name(rng, 3).lower()}-{k}",
+            "title": " ".join(rng.choice(_WORDS) for _ in range(rng.randint(7, 12))).capitalize(),
+        })
+    events = []
+    for k in range(n):
+        sub = rng.choice(ALL_SUB_EVENT_TYPES)
+        day = start + dt.timedelta(days=rng.randrange(3 * 365))
+        roll = rng.random()
+        if roll < 0.70:
+            first, last, precision, modifier, basis, text = day, day, "day", "", "explicit", "on Tuesday"
+        elif roll < 0.75:
+            first, last, precision, modifier, basis, text = day, day + dt.timedelta(days=6), "week", "", "relative_dct", "last week"
+        elif roll < 0.87:
+            first = day.replace(day=1)
+            last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            precision, basis, text = "month", "explicit", f"in {first:%B}"
+            modifier = rng.choice(("", "", "MID", "START", "END"))
+        elif roll < 0.92:
+            first, last, precision, modifier, basis, text = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), "year", "", "explicit", f"in {day.year}"
+        elif roll < 0.97:
+            first, last = day, day + dt.timedelta(days=rng.randint(20, 120))
+            precision, modifier, basis, text = "month", "MID", "relative_dct", f"since mid-{day:%B}"
+        else:
+            first = last = None
+            precision, modifier, basis, text = "", "", "undated", ""
+        sentence = _sentence(rng)
+        count = min(6, 1 + int(rng.expovariate(1.2)))
+        sources = []
+        for article in rng.sample(articles, count):
+            said = sentence if not sources or rng.random() < 0.5 else _sentence(rng)
+            sources.append({**article, "sentence": said})
+        sources.sort(key=lambda s: (s["published"], s["article_id"]))
+        place = rng.choice(places)
+        events.append({
+            "event_id": f"ev-{k:012x}", "event_type": EVENT_TYPE_OF[sub], "sub_event_type": sub, "plover": "",
+            "modality": rng.choices(MODALITIES, weights=(85, 8, 4, 3))[0],
+            "date_start": first.isoformat() if first else "", "date_end": last.isoformat() if last else "",
+            "date_precision": precision, "date_modifier": modifier, "date_value": "", "date_text": text,
+            "date_basis": basis, "place_text": place, "place_name": place, "latitude": "", "longitude": "",
+            "geo_precision": "", "geo_level": "", "admin1": "", "country": "", "geonameid": "",
+            "actor1": rng.choice(actors), "actor2": rng.choice(actors) if rng.random() < 0.4 else "",
+            "trigger": rng.choice(("attacked", "clashed", "protested", "met", "evacuated", "arrested", "struck")),
+            "sentence": sentence, "article_id": sources[0]["article_id"],
+            "sources": json.dumps(sources, ensure_ascii=False), "source_count": count,
+            "independent_source_count": max(1, count - 1), "story_id": "",
+        })
+    return events
+
+
+def _load(browser, path: Path) -> dict:
+    """Open ``path`` offline in a fresh context; times in ms from navigation start."""
+    context = browser.new_context(viewport={"width": 1400, "height": 800})
+    requests, errors = [], []
+
+    def block(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
+    ready = page.evaluate("window.timelineReadyAt")
+    figures = {"ready_ms": ready, "items_rendered": page.locator(".vis-item.vis-point, .vis-item.vis-range").count()}
+    item = page.locator(".vis-item.vis-point, .vis-item.vis-range").first
+    if item.count():
+        box = item.bounding_box()
+        began = time.perf_counter()
+        page.mouse.click(box["x"] + min(6, box["width"] / 2), box["y"] + box["height"] / 2)
+        page.wait_for_selector("#detail .sources li", timeout=10_000)
+        figures["click_to_sources_ms"] = (time.perf_counter() - began) * 1000
+        figures["filter_ms"] = page.evaluate("""() => {
+            const box = document.getElementById('search');
+            const began = performance.now();
+            box.value = 'militia'; box.dispatchEvent(new Event('input'));
+            window.eventTimeline.applyFilters(false); window.eventTimeline.timeline.redraw();
+            return performance.now() - began; }""")
+    figures["requests"], figures["errors"] = len(requests), errors
+    context.close()
+    return figures
+
+
+def run(n: int, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from timeline.vendor import read_asset
+    from timeline.view import VIS_JS, Timeline
+
+    events = synthetic_events(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Timeline(events, title=f"{n:,} synthetic events").save(Path(tmp) / "big.html")
+        empty = Timeline([], title="library only").save(Path(tmp) / "empty.html")
+        library = len(read_asset(*VIS_JS).encode("utf-8"))
+        size = big.stat().st_size
+        dated = sum(1 for e in events if e["date_start"] and e["modality"] == "asserted")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            baseline = [_load(browser, empty) for _ in range(runs)]
+            loads = [_load(browser, big) for _ in range(runs)]
+            browser.close()
+
+    def median(key, rows):
+        return statistics.median(r[key] for r in rows)
+
+    ready = median("ready_ms", loads)
+    base = median("ready_ms", baseline)
+    return {
+        "events": n, "dated_shown": dated, "runs": runs,
+        "ready_s": ready / 1000, "baseline_ready_s": base / 1000, "ratio": ready / base,
+        "click_to_sources_ms": median("click_to_sources_ms", loads), "filter_ms": median("filter_ms", loads),
+        "items_rendered": loads[0]["items_rendered"],
+        "html_bytes": size, "library_bytes": library, "data_bytes": size - library,
+        "requests": sum(r["requests"] for r in loads + baseline),
+        "page_errors": sum(len(r["errors"]) for r in loads + baseline),
+        "date": dt.date.today().isoformat(), "machine": "2 cores",
+    }
+
+
+def table(r: dict) -> str:
+    verdict = "yes" if r["ready_s"] < TARGET_SECONDS and r["data_bytes"] < TARGET_DATA_BYTES else "NO"
+    rows = [
+        ("| what | figure | target | baseline / ratio |", None),
+        ("|---|---|---|---|", None),
+        (f"| {r['events']:,} events: load to drawn and interactive (median of {r['runs']}) | {r['ready_s']:.2f} s | "
+         f"< {TARGET_SECONDS:.0f} s | library alone {r['baseline_ready_s']:.2f} s; x{r['ratio']:.1f} |", None),
+        (f"| click on an item to its sources shown | {r['click_to_sources_ms']:.0f} ms | | |", None),
+        (f"| re-filter all events (search typed) | {r['filter_ms']:.0f} ms | | |", None),
+        (f"| page size without the library | {r['data_bytes'] / 1e6:.2f} MB | < 3 MB | "
+         f"library {r['library_bytes'] / 1e6:.2f} MB, total {r['html_bytes'] / 1e6:.2f} MB |", None),
+        (f"| network requests / page errors | {r['requests']} / {r['page_errors']} | 0 / 0 | |", None),
+    ]
+    return "\n".join(row for row, _ in rows) + f"\n\nMeets the targets: {verdict}. {r['items_rendered']:,} items drawn " \
+        f"in the first view ({r['dated_shown']:,} dated asserted events shown). {r['date']}, {r['machine']}.\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = run(args.events, args.runs)
+    print(table(result))
+    out = HERE / "results" / "timeline_view.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return 0 if result["requests"] == 0 and result["page_errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

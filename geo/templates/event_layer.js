@@ -1,0 +1,397 @@
+/* event-atlas map: events drawn at their precision, clustered, filtered by type and date.
+ * Data arrives once as base64 zlib JSON (see geo/map_payload.py). Article text only ever reaches
+ * the page through textContent: nothing from the data is parsed as HTML. */
+(function () {
+  "use strict";
+  if (window.EventAtlas) return;
+  var EA = window.EventAtlas = { views: [] };
+  var POINT = 0, NEAR = 1, REGION = 2, COUNTRY = 3, AREA = 4;
+  var LIST_LIMIT = 100;
+
+  EA.decode = function (b64) {
+    var binary = atob(b64), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  };
+
+  /** Element with class and text (never HTML). */
+  function el(tag, cls, text, parent) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null && text !== "") node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  EA.el = el;
+  EA.escape = function (text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  };
+  EA.dayText = function (day) {
+    var d = new Date(day * 86400000);
+    return d.getUTCDate() + " " + ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()] + " " + d.getUTCFullYear();
+  };
+  /** Promise of the map's view (created by the event layer). */
+  EA.ready = function (map) { return map._eventAtlas; };
+
+  function View(map, data, options) {
+    this.map = map;
+    this.data = data;
+    this.options = options;
+    this.ev = data.events;
+    this.S = data.strings;
+    this.n = this.ev.id.length;
+    this.index = new Map();
+    for (var i = 0; i < this.n; i++) this.index.set(this.ev.id[i], i);
+    this.lanesOn = new Set(data.lanes.map(function (_, i) { return i; }));
+    this.range = null;
+    this.span = [Infinity, -Infinity];  // first day, day after the last (dated events)
+    for (var d = 0; d < this.n; d++) {
+      if (this.ev.day[d] === null) continue;
+      this.span[0] = Math.min(this.span[0], this.ev.day[d]); this.span[1] = Math.max(this.span[1], this.ev.day_end[d]);
+    }
+    this.listeners = {};
+    this.visible = [];
+    this._build();
+    this.refresh();
+  }
+  EA.View = View;
+
+  View.prototype.on = function (name, fn) { (this.listeners[name] = this.listeners[name] || []).push(fn); };
+  View.prototype.emit = function (name, detail) {
+    (this.listeners[name] || []).forEach(function (fn) { fn(detail); });
+    this.map.getContainer().dispatchEvent(new CustomEvent("eventatlas:" + name, { detail: detail, bubbles: true }));
+  };
+  View.prototype.s = function (i) { return this.S[i] || ""; };
+  View.prototype.lane = function (i) { return this.data.lanes[this.ev.lane[i]]; };
+
+  View.prototype._build = function () {
+    var map = this.map, self = this, data = this.data;
+    map.getContainer().classList.add("ea-map");
+    map.createPane("ea-base").style.zIndex = 200;
+    map.createPane("ea-shapes").style.zIndex = 410;
+    var renderer = L.canvas({ pane: "ea-base", padding: 0.5 });
+    this.shapeRenderer = L.svg({ pane: "ea-shapes", padding: 0.5 });
+    var features = data.countries.map(function (c) {
+      return { type: "Feature", properties: { name: c[0] }, geometry: c[3] };
+    });
+    this.base = L.geoJSON({ type: "FeatureCollection", features: features }, {
+      renderer: renderer, interactive: false, pane: "ea-base",
+      style: { color: "#8d99a6", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
+    });
+    var bases = {}, offlineName = "Countries (offline, Natural Earth)";
+    bases[offlineName] = this.base;
+    this.base.addTo(map);
+    (this.options.tiles || []).forEach(function (t) {
+      bases[EA.escape(t.name) + " (online)"] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: 18 });
+    });
+    map.attributionControl.addAttribution("Boundaries: Natural Earth");
+    this.overlays = [];
+    this.control = L.control.layers(bases, {}, { collapsed: this.options.collapsed_control, position: "topright" }).addTo(map);
+    this.laneLayers = data.lanes.map(function (lane, i) {
+      var proxy = L.layerGroup().addTo(map);
+      proxy._eaLane = i;
+      self.control.addOverlay(proxy, '<span class="ea-swatch" style="background:' + lane[1] + '"></span>' +
+        EA.escape(lane[0]) + ' <span class="ea-count">' + lane[3] + "</span>");
+      return proxy;
+    });
+    map.on("overlayadd overlayremove", function (e) {
+      if (e.layer._eaLane === undefined) return;
+      if (e.type === "overlayadd") self.lanesOn.add(e.layer._eaLane); else self.lanesOn.delete(e.layer._eaLane);
+      self.refresh();
+    });
+    this.shapeLayer = L.layerGroup().addTo(map);
+    this.clusterLayer = L.layerGroup().addTo(map);
+    this.highlightLayer = L.layerGroup().addTo(map);
+    map.on("moveend", function () { self.drawClusters(); });
+  };
+
+  /** Show or hide an event type (lane index). */
+  View.prototype.setLane = function (lane, on) {
+    var proxy = this.laneLayers[lane];
+    if (on) this.map.addLayer(proxy); else this.map.removeLayer(proxy);
+  };
+
+  /** Keep events whose dates overlap [day, dayEnd) (days since 1970-01-01); null, or a range
+   * holding every dated event, shows every event (undated ones too). */
+  View.prototype.setRange = function (day, dayEnd, origin) {
+    var all = day === null || day === undefined || (day <= this.span[0] && dayEnd >= this.span[1]);
+    this.range = all ? null : [day, dayEnd];
+    this.refresh();
+    this.emit("range", { range: this.range, origin: origin || "api" });
+  };
+
+  View.prototype.passes = function (i) {
+    if (!this.lanesOn.has(this.ev.lane[i])) return false;
+    if (this.range === null) return true;
+    var d = this.ev.day[i];
+    return d !== null && d < this.range[1] && this.ev.day_end[i] > this.range[0];
+  };
+
+  View.prototype.refresh = function () {
+    var ev = this.ev, points = [], groups = new Map();
+    this.visible = [];
+    for (var i = 0; i < this.n; i++) {
+      if (!this.passes(i)) continue;
+      this.visible.push(i);
+      var kind = ev.kind[i];
+      if (kind === POINT || kind === NEAR) {
+        var props = { i: i };
+        props["l" + ev.lane[i]] = 1;
+        points.push({ type: "Feature", properties: props, geometry: { type: "Point", coordinates: [ev.lon[i], ev.lat[i]] } });
+      } else {
+        var key = kind === AREA ? "a" + ev.lat[i] + "," + ev.lon[i] + "," + ev.precision[i] : kind + ":" + ev.shape[i];
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(i);
+      }
+    }
+    this.index_ = new Supercluster({
+      radius: this.options.cluster_radius, maxZoom: 16,
+      map: function (p) { var out = {}; for (var k in p) if (k !== "i") out[k] = p[k]; return out; },
+      reduce: function (acc, p) { for (var k in p) if (k.charAt(0) === "l") acc[k] = (acc[k] || 0) + p[k]; }
+    }).load(points);
+    this.drawShapes(groups);
+    this.drawClusters();
+    this.emit("filtered", { count: this.visible.length, range: this.range });
+  };
+
+  View.prototype.colourOf = function (indices) {
+    var counts = {}, best = null;
+    for (var j = 0; j < indices.length; j++) {
+      var lane = this.ev.lane[indices[j]];
+      counts[lane] = (counts[lane] || 0) + 1;
+      if (best === null || counts[lane] > counts[best] || (counts[lane] === counts[best] && lane < best)) best = lane;
+    }
+    return this.data.lanes[best][1];
+  };
+
+  /** conic-gradient of lane shares, from {"l<lane>": count}. */
+  View.prototype.pie = function (counts, total) {
+    var stops = [], at = 0, lanes = this.data.lanes;
+    Object.keys(counts).filter(function (k) { return k.charAt(0) === "l"; })
+      .sort(function (a, b) { return +a.slice(1) - +b.slice(1); })
+      .forEach(function (k) {
+        var end = at + 360 * counts[k] / total;
+        stops.push(lanes[+k.slice(1)][1] + " " + at.toFixed(1) + "deg " + end.toFixed(1) + "deg");
+        at = end;
+      });
+    return "conic-gradient(" + stops.join(",") + ")";
+  };
+
+  View.prototype.badge = function (latlng, indices, cls, title) {
+    var self = this, node = el("div", "ea-badge " + cls, String(indices.length));
+    node.style.setProperty("--ea-colour", this.colourOf(indices));
+    var marker = L.marker(latlng, {
+      icon: L.divIcon({ html: node, className: "ea-badge-icon", iconSize: null }),
+      keyboard: false, zIndexOffset: 500
+    });
+    marker.bindTooltip(el("span", null, title), { direction: "top", offset: [0, -10] });
+    marker.on("click", function () {
+      self.openList(latlng, indices, title);
+      self.emit("select", { ids: indices.map(function (i) { return self.ev.id[i]; }), origin: "map" });
+    });
+    return marker;
+  };
+
+  View.prototype.drawShapes = function (groups) {
+    var self = this, ev = this.ev, data = this.data;
+    this.shapeLayer.clearLayers();
+    this.shapes = new Map();
+    var keys = Array.from(groups.keys()).sort();
+    keys.forEach(function (key) {
+      var indices = groups.get(key), i = indices[0], kind = ev.kind[i], colour = self.colourOf(indices);
+      var title, latlng, shape, cls;
+      if (kind === REGION || kind === COUNTRY) {
+        var row = (kind === REGION ? data.regions : data.countries)[ev.shape[i]];
+        var approx = row[2];
+        shape = L.geoJSON(row[3], {
+          pane: "ea-shapes", renderer: self.shapeRenderer,
+          style: kind === REGION
+            ? { color: colour, weight: 1.5, dashArray: approx ? "5 4" : null, fillColor: colour, fillOpacity: 0.22, className: "ea-region" }
+            : { color: colour, weight: 2.5, dashArray: "8 6", fillColor: colour, fillOpacity: 0.05, className: "ea-country" }
+        });
+        latlng = [row[4], row[5]];
+        title = row[0] + (kind === REGION ? " (province" + (approx ? ", boundary approximate" : "") + ")" : " (country level)") +
+          ": " + indices.length + (indices.length === 1 ? " event" : " events");
+        cls = kind === REGION ? "ea-badge-region" : "ea-badge-country";
+      } else {
+        latlng = [ev.lat[i], ev.lon[i]];
+        var radius = data.area_radius_m[ev.precision[i]] || 50000;
+        shape = L.circle(latlng, { radius: radius, pane: "ea-shapes", renderer: self.shapeRenderer, color: colour, weight: 1.5, dashArray: "5 4", fillColor: colour, fillOpacity: 0.18, className: "ea-area" });
+        title = (self.s(ev.place[i]) || self.s(ev.place_text[i]) || "Area") + " (" + self.s(ev.level[i]) + ", shape not on file: shaded circle of " +
+          Math.round(radius / 1000) + " km): " + indices.length + (indices.length === 1 ? " event" : " events");
+        cls = "ea-badge-area";
+      }
+      shape.on("click", function (e) { self.openList(e.latlng, indices, title); });
+      shape.bindTooltip(el("span", null, title), { sticky: true });
+      self.shapeLayer.addLayer(shape);
+      var badge = self.badge(latlng, indices, cls, title);
+      self.shapeLayer.addLayer(badge);
+      indices.forEach(function (j) { self.shapes.set(j, { shape: shape, latlng: latlng, title: title, indices: indices }); });
+    });
+  };
+
+  View.prototype.drawClusters = function () {
+    if (!this.index_) return;
+    var self = this, map = this.map, bounds = map.getBounds().pad(0.25);
+    var bbox = [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()), Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())];
+    var zoom = Math.round(map.getZoom());
+    var items = this.index_.getClusters(bbox, zoom);
+    this.clusterLayer.clearLayers();
+    items.forEach(function (f) {
+      var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]], p = f.properties;
+      if (p.cluster) {
+        var size = Math.round(26 + 9 * Math.log10(p.point_count));
+        var node = el("div", "ea-cluster", String(p.point_count));
+        node.style.width = node.style.height = size + "px";
+        node.style.background = self.pie(p, p.point_count);
+        var marker = L.marker(ll, { icon: L.divIcon({ html: node, className: "ea-cluster-icon", iconSize: [size, size] }), keyboard: false });
+        marker.on("click", function () {
+          var expand = self.index_.getClusterExpansionZoom(p.cluster_id);
+          if (expand > map.getMaxZoom() || zoom >= 16) {
+            var leaves = self.index_.getLeaves(p.cluster_id, Infinity).map(function (x) { return x.properties.i; });
+            self.openList(ll, leaves, p.point_count + " events at this place");
+          } else {
+            map.flyTo(ll, expand, { duration: 0.4 });
+          }
+        });
+        self.clusterLayer.addLayer(marker);
+      } else {
+        self.clusterLayer.addLayer(self.pointMarker(p.i));
+      }
+    });
+  };
+
+  View.prototype.pointMarker = function (i) {
+    var self = this, ev = this.ev, lane = this.lane(i);
+    var node = el("div", "ea-marker ea-icon" + (ev.kind[i] === NEAR ? " ea-near" : ""), lane[2] || "");
+    node.style.setProperty("--ea-colour", lane[1]);
+    node.setAttribute("data-event-id", ev.id[i]);
+    var marker = L.marker([ev.lat[i], ev.lon[i]], {
+      icon: L.divIcon({ html: node, className: "ea-marker-icon", iconSize: [26, 26] }), keyboard: false
+    });
+    marker.bindTooltip(el("span", null, this.summary(i)), { direction: "top", offset: [0, -12] });
+    marker.bindPopup(function () { return self.details(i); }, { maxWidth: 360, minWidth: 260 });
+    marker.on("click", function () { self.emit("select", { ids: [ev.id[i]], origin: "map" }); });
+    return marker;
+  };
+
+  View.prototype.summary = function (i) {
+    var place = this.s(this.ev.place[i]) || this.s(this.ev.place_text[i]);
+    return this.lane(i)[0] + " · " + this.s(this.ev.date[i]).split(",")[0] + (place ? " · " + place : "");
+  };
+
+  /** The popup body of one event: type, date and precision, place and level, actors, evidence, sources. */
+  View.prototype.details = function (i) {
+    var ev = this.ev, s = this.s.bind(this), lane = this.lane(i);
+    var box = el("div", "ea-popup");
+    box.setAttribute("data-event-id", ev.id[i]);
+    var head = el("div", "ea-head", null, box);
+    var icon = el("span", "ea-icon ea-head-icon", lane[2], head);
+    icon.style.background = lane[1];
+    el("b", null, lane[0], head);
+    var sub = s(ev.sub_event_type[i]);
+    if (sub && sub !== lane[0]) el("span", "ea-sub", sub, head);
+    var facts = el("dl", "ea-facts", null, box);
+    function fact(name, value) { if (!value) return; el("dt", null, name, facts); el("dd", null, value, facts); }
+    var written = s(ev.date_text[i]);
+    fact("When", s(ev.date[i]) + (written ? " (written “" + written + "”)" : ""));
+    var place = s(ev.place[i]) || s(ev.place_text[i]);
+    var placeText = s(ev.place_text[i]);
+    var where = place + (placeText && placeText !== place ? " (written “" + placeText + "”)" : "");
+    var extra = ev.kind[i] === REGION ? (this.data.regions[ev.shape[i]][2] ? "; whole province shaded, boundary approximate" : "; whole province shaded")
+      : ev.kind[i] === COUNTRY ? "; only the country is known" : ev.kind[i] === AREA ? "; shape not on file, shaded circle" : "";
+    fact("Where", where + " — " + s(ev.level[i]) + extra);
+    var actors = [s(ev.actor1[i]), s(ev.actor2[i])].filter(Boolean).join(" → ");
+    fact("Who", actors);
+    fact("Trigger", s(ev.trigger[i]));
+    if (s(ev.modality[i]) && s(ev.modality[i]) !== "asserted") fact("Modality", s(ev.modality[i]));
+    var sentence = s(ev.sentence[i]);
+    if (sentence) el("blockquote", "ea-evidence", sentence, box);
+    var src = ev.sources[i], count = src.length / 2;
+    var sources = el("div", "ea-sources", null, box);
+    el("div", "ea-sources-title", "Sources (" + count + (ev.source_count[i] > count ? " of " + ev.source_count[i] : "") + ")", sources);
+    var list = el("ol", null, null, sources);
+    for (var k = 0; k < src.length; k += 2) {
+      var art = this.data.articles[src[k]], item = el("li", "ea-source", null, list);
+      var name = s(art[4]) || s(art[1]) || s(art[0]) || "source";
+      if (s(art[3])) {
+        var a = el("a", null, name, item);
+        a.href = s(art[3]); a.target = "_blank"; a.rel = "noopener noreferrer";
+      } else {
+        el("span", "ea-source-name", name, item);
+      }
+      var meta = [s(art[1]) !== name ? s(art[1]) : "", s(art[2]), s(art[0])].filter(Boolean).join(" · ");
+      if (meta) el("span", "ea-meta", " — " + meta, item);
+      var said = s(src[k + 1]);
+      if (said && said !== sentence) el("q", "ea-said", said, item);
+    }
+    return box;
+  };
+
+  View.prototype.openList = function (latlng, indices, title, open) {
+    var self = this, box = el("div", "ea-popup ea-list");
+    el("div", "ea-head", title, box);
+    indices.slice(0, LIST_LIMIT).forEach(function (i) {
+      var item = el("details", "ea-item", null, box);
+      item.setAttribute("data-event-id", self.ev.id[i]);
+      var summary = el("summary", null, null, item);
+      var dot = el("span", "ea-swatch", null, summary);
+      dot.style.background = self.lane(i)[1];
+      summary.appendChild(document.createTextNode(self.summary(i)));
+      item.addEventListener("toggle", function () {
+        if (item.open && item.childNodes.length === 1) item.appendChild(self.details(i));
+        if (item.open) self.emit("select", { ids: [self.ev.id[i]], origin: "map" });
+      });
+      if (i === open) { item.open = true; }
+    });
+    if (indices.length > LIST_LIMIT) el("p", "ea-more", "and " + (indices.length - LIST_LIMIT) + " more: narrow the dates or zoom in to see them", box);
+    L.popup({ maxWidth: 380, minWidth: 280, maxHeight: 360 }).setLatLng(latlng).setContent(box).openOn(this.map);
+  };
+
+  /** Centre the map on an event, ring it and open its popup. */
+  View.prototype.highlight = function (id) {
+    var i = this.index.get(id), self = this, map = this.map;
+    if (i === undefined) return false;
+    if (!this.passes(i)) { this.setLane(this.ev.lane[i], true); if (!this.passes(i)) this.setRange(null, null, "highlight"); }
+    this.highlightLayer.clearLayers();
+    var kind = this.ev.kind[i], latlng;
+    if (kind === POINT || kind === NEAR) {
+      latlng = [this.ev.lat[i], this.ev.lon[i]];
+      map.setView(latlng, Math.max(map.getZoom(), 7), { animate: false });
+      L.popup({ maxWidth: 360, minWidth: 260, offset: [0, -8] }).setLatLng(latlng).setContent(this.details(i)).openOn(map);
+    } else {
+      var info = this.shapes.get(i);
+      latlng = info.latlng;
+      if (info.shape.getBounds) map.fitBounds(info.shape.getBounds(), { maxZoom: 7, animate: false });
+      this.openList(latlng, info.indices, info.title, i);
+    }
+    L.circleMarker(latlng, { radius: 20, renderer: this.shapeRenderer, className: "ea-highlight", color: "#111", weight: 3, fill: false, interactive: false }).addTo(this.highlightLayer);
+    return true;
+  };
+
+  /** What the map shows now: clusters, single markers and badges with their counts. */
+  View.prototype.stats = function () {
+    var out = { visible: this.visible.length, points: 0, inShapes: 0 };
+    for (var j = 0; j < this.visible.length; j++) {
+      var k = this.ev.kind[this.visible[j]];
+      if (k === POINT || k === NEAR) out.points++; else out.inShapes++;
+    }
+    return out;
+  };
+
+  EA.create = function (map, payload, options) {
+    map._eventAtlas = EA.decode(payload).then(function (data) {
+      var view = new View(map, data, options);
+      EA.views.push(view);
+      return view;
+    });
+    map._eventAtlas.catch(function (error) {
+      var box = el("div", "ea-error", "The event data could not be read: " + error, map.getContainer());
+      box.setAttribute("role", "alert");
+    });
+    return map._eventAtlas;
+  };
+})();

@@ -1,0 +1,65 @@
+/* event-atlas map: legend (types with counts, precision key, what is not on the map). */
+(function () {
+  "use strict";
+  var EA = window.EventAtlas;
+  EA.Legend = L.Control.extend({
+    options: { position: "bottomright", title: "Events" },
+    initialize: function (view, options) { L.setOptions(this, options); this.view = view; },
+    onAdd: function () {
+      var view = this.view, data = view.data, el = EA.el, self = this;
+      var box = el("div", "ea-control ea-legend leaflet-bar");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      var toggle = el("button", "ea-legend-toggle", "Legend", box);
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", "true");
+      var body = el("div", "ea-legend-body", null, box);
+      toggle.addEventListener("click", function () {
+        var open = box.classList.toggle("ea-collapsed");
+        toggle.setAttribute("aria-expanded", open ? "false" : "true");
+      });
+      el("div", "ea-control-title", this.options.title + " (" + view.n + " on the map)", body);
+      var list = el("ul", "ea-lanes", null, body);
+      this.rows = data.lanes.map(function (lane, i) {
+        var item = el("li", "ea-lane", null, list);
+        item.setAttribute("role", "button"); item.tabIndex = 0;
+        item.title = "Show or hide this type";
+        var icon = el("span", "ea-icon ea-lane-icon", lane[2], item);
+        icon.style.background = lane[1];
+        el("span", "ea-lane-name", lane[0], item);
+        var count = el("span", "ea-count", String(lane[3]), item);
+        function flip() { view.setLane(i, !view.lanesOn.has(i)); }
+        item.addEventListener("click", flip);
+        item.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); flip(); } });
+        return { item: item, count: count };
+      });
+      el("div", "ea-control-title", "Where an event happened, as precisely as it is known", body);
+      var key = el("ul", "ea-key", null, body);
+      [["ea-key-point", "a town or exact place: a marker (clusters count the events inside)"],
+       ["ea-key-near", "near a place or a district: a dashed marker"],
+       ["ea-key-region", "only the province: the province is shaded (dashed edge: boundary approximated from Natural Earth label points)"],
+       ["ea-key-country", "only the country: the country is outlined, the badge counts its events"]].forEach(function (row) {
+        var item = el("li", null, null, key);
+        el("span", "ea-key-symbol " + row[0], null, item);
+        el("span", null, row[1], item);
+      });
+      var hidden = data.hidden, notes = [];
+      if (hidden.unlocated) notes.push(hidden.unlocated + " without a known place");
+      Object.keys(hidden.modality).forEach(function (m) { notes.push(hidden.modality[m] + " " + m + " (not asserted)"); });
+      if (notes.length) el("div", "ea-note", "Not on the map: " + notes.join(", ") + ".", body);
+      view.on("filtered", function () { self._update(); });
+      view.map.on("overlayadd overlayremove", function () { self._update(); });
+      this._update();
+      return box;
+    },
+    _update: function () {
+      var view = this.view, shown = new Array(view.data.lanes.length).fill(0);
+      view.visible.forEach(function (i) { shown[view.ev.lane[i]]++; });
+      this.rows.forEach(function (row, i) {
+        var total = view.data.lanes[i][3];
+        row.count.textContent = shown[i] === total ? String(total) : shown[i] + " of " + total;
+        row.item.classList.toggle("ea-off", !view.lanesOn.has(i));
+      });
+    }
+  });
+})();

@@ -1,0 +1,43 @@
+/* event-atlas linked view: the timeline (in #ea-timeline, a same-origin srcdoc frame) and the map.
+ * Moving or zooming the timeline filters the map to its window; the map's date slider moves the
+ * timeline's window; clicking an event in either selects and shows it in the other. */
+(function () {
+  "use strict";
+  var EA = window.EventAtlas, DAY = 86400000;
+  EA.link = function (map) {
+    EA.ready(map).then(function (view) {
+      var frame = document.getElementById("ea-timeline");
+      var tries = 0;
+      function hook() {
+        var w = frame.contentWindow, api = w && w.eventTimeline, dataNode = w && w.document.getElementById("timeline-data");
+        if (!api || !dataNode) { if (tries++ < 600) setTimeout(hook, 50); return; }
+        var timeline = api.timeline, ids = JSON.parse(dataNode.textContent).events.map(function (row) { return row[0]; });
+        var itemOf = new Map(ids.map(function (id, i) { return [id, i]; }));
+        var quiet = false, quietTimer = null;
+        function hush() { quiet = true; clearTimeout(quietTimer); quietTimer = setTimeout(function () { quiet = false; }, 400); }
+        timeline.on("rangechanged", function (p) {
+          if (quiet) return;
+          view.setRange(Math.floor(p.start.getTime() / DAY), Math.ceil(p.end.getTime() / DAY), "timeline");
+        });
+        timeline.on("select", function (p) {
+          if (p.items.length) view.highlight(ids[p.items[0]]);
+        });
+        view.on("range", function (d) {
+          if (d.origin === "timeline" || d.origin === "highlight") return;
+          hush();
+          if (d.range) timeline.setWindow(new Date(d.range[0] * DAY), new Date(d.range[1] * DAY), { animation: false });
+          else api.fit();
+        });
+        view.on("select", function (d) {
+          var items = d.ids.map(function (id) { return itemOf.get(id); }).filter(function (x) { return x !== undefined; });
+          hush();
+          timeline.setSelection(items, { focus: items.length === 1, animation: false });
+          if (items.length === 1) api.showDetail(items[0]);
+        });
+        document.body.setAttribute("data-linked", "true");
+      }
+      if (frame.contentDocument && frame.contentDocument.readyState === "complete") hook();
+      else frame.addEventListener("load", hook);
+    });
+  };
+})();

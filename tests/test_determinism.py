@@ -1,0 +1,96 @@
+"""Same inputs and options -> byte-identical outputs: the build runs twice and the files are compared;
+a third run reads a copy of the corpus written in the opposite order with other file times."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SEED_DIR
+
+COMPARED = ("events.csv", "events.geojson", "timeline.html", "map.html", "index.html", "manifest.json")
+NEEDED = ("timeline/cli.py", "timeline/view.py", "geo/frame.py", "geo/map.py", "geo/linked.py")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not all((ROOT / p).exists() for p in NEEDED),
+                       reason="needs the build command, geo.frame and the views: " + ", ".join(NEEDED)),
+]
+
+EXTRA = {
+    "wire.jsonl": "\n".join(json.dumps(r) for r in [
+        {"id": "wire-2", "title": "Blast hits market in Kirkuk", "published": "2025-03-04T08:00",
+         "text": "A car bomb exploded in a crowded market in Kirkuk on Monday, killing three people, police said."},
+        {"id": "wire-1", "title": "Protest in Basra", "published": "2025-03-02",
+         "text": "Hundreds of people protested in Basra on Sunday against power cuts, witnesses said."},
+    ]) + "\n",
+    "table.csv": "title,text,date\nClashes near Tikrit,\"Militants clashed with security forces near Tikrit "
+                 "on 1 March 2025, officials said.\",2025-03-01\n",
+    "page.html": "<html><head><meta property='article:published_time' content='2025-03-05T12:30:00Z'>"
+                 "<title>Airstrike in Anbar</title></head><body><article><h1>Airstrike in Anbar</h1>"
+                 "<p>An airstrike hit a weapons depot in Anbar province on 5 March 2025, the army said.</p>"
+                 "</article></body></html>",
+}
+
+
+def make_corpus(folder, reverse=False):
+    """Seeds plus one file in each other format; ``reverse`` writes them in the opposite order
+    with different modification times."""
+    folder.mkdir(parents=True, exist_ok=True)
+    items = [(p.name, p.read_bytes()) for p in sorted(SEED_DIR.iterdir())]
+    items += [(name, text.encode("utf-8")) for name, text in EXTRA.items()]
+    for offset, (name, content) in enumerate(reversed(items) if reverse else items):
+        path = folder / name
+        path.write_bytes(content)
+        os.utime(path, (1_000_000_000 + offset * 977, 1_000_000_000 + offset * 977))
+    return folder
+
+
+def build(source, out):
+    result = subprocess.run([sys.executable, "-m", "timeline", "build", "corpus", "--out", str(out),
+                             "--quiet", "--no-cache"], cwd=source.parent, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    first_root, second_root = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    source = make_corpus(first_root / "corpus")
+    one = build(source, first_root / "out-a")
+    two = build(source, first_root / "out-b")
+    shuffled = build(make_corpus(second_root / "corpus", reverse=True), second_root / "out-a")
+    return one, two, shuffled
+
+
+@pytest.mark.parametrize("name", COMPARED)
+def test_two_builds_give_identical_bytes(builds, name):
+    one, two, _ = builds
+    first, second = (one / name).read_bytes(), (two / name).read_bytes()
+    assert first, f"{name} is empty"
+    assert first == second, f"{name} differs between two identical runs"
+
+
+@pytest.mark.parametrize("name", COMPARED)
+def test_file_order_and_times_do_not_matter(builds, name):
+    one, _, shuffled = builds
+    assert (one / name).read_bytes() == (shuffled / name).read_bytes(), f"{name} depends on file order or times"
+
+
+def test_no_clock_in_the_outputs(builds):
+    """No timestamp of the run in any output (the clock's year-month-day must not appear unless an
+    input carries it)."""
+    import datetime
+
+    today = datetime.date.today().isoformat()
+    one, _, _ = builds
+    inputs = "".join(EXTRA.values()) + "".join(p.read_text(encoding="utf-8") for p in SEED_DIR.iterdir())
+    if today in inputs:
+        pytest.skip("an input mentions today's date")
+    for name in COMPARED:
+        assert today not in (one / name).read_text(encoding="utf-8"), name

@@ -1,0 +1,325 @@
+"""Stories (MinHash near-duplicates), inferred publication times, event merging and its scoring."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from timeline.merging import (
+    align_mentions, evaluate_merging, group_stories, infer_publication, link_mentions,
+    load_merging_set, merge_events, mention_keys,
+)
+from timeline.schema import EVENT_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+MERGING_SET = ROOT / "tests" / "data" / "merging"
+
+
+# ------------------------------------------------------------------------------------------
+# helpers: hand-made articles and mentions
+
+
+def article(article_id, text="", published="", outlet="", title="", basis=None):
+    return {"article_id": article_id, "path": f"{article_id}.txt", "title": title or article_id.upper(),
+            "outlet": outlet or f"Outlet {article_id}", "url": f"https://news.example/{article_id}",
+            "published": published, "published_basis": basis or ("metadata" if published else "none"),
+            "text": text}
+
+
+KIRKUK_CITY = {"place_text": "Kirkuk", "place_name": "Kirkuk", "geonameid": "94787", "latitude": 35.47,
+               "longitude": 44.39, "geo_precision": 1, "geo_level": "point", "admin1": "Kirkuk", "country": "IQ"}
+KIRKUK_PROVINCE = {"place_text": "Kirkuk province", "place_name": "Kirkuk", "geonameid": "98410",
+                   "latitude": 35.5, "longitude": 44.3, "geo_precision": 3, "geo_level": "admin1",
+                   "admin1": "Kirkuk", "country": "IQ"}
+ERBIL = {"place_text": "Erbil", "place_name": "Erbil", "geonameid": "95446", "latitude": 36.19,
+         "longitude": 44.01, "geo_precision": 1, "geo_level": "point", "admin1": "Erbil", "country": "IQ"}
+NAIROBI = {"place_text": "Nairobi", "place_name": "Nairobi", "geonameid": "184745", "latitude": -1.28,
+           "longitude": 36.82, "geo_precision": 1, "geo_level": "point", "admin1": "Nairobi Area", "country": "KE"}
+MOMBASA = {"place_text": "Mombasa", "place_name": "Mombasa", "geonameid": "186301", "latitude": -4.05,
+           "longitude": 39.67, "geo_precision": 1, "geo_level": "point", "admin1": "Mombasa", "country": "KE"}
+
+
+def mention(article_id, trigger_start, sentence, place=None, day=None, **extra):
+    """One ``doc._.events`` dict plus article_id; a drone strike on ``day`` unless told otherwise."""
+    row = {"article_id": article_id, "event_type": "Explosions/Remote violence",
+           "sub_event_type": "Air/drone strike", "plover": "ASSAULT", "modality": "asserted",
+           "trigger": "drone strike", "trigger_start": trigger_start, "trigger_end": trigger_start + 12,
+           "actor1": None, "actor2": None, "sentence": sentence, "sentence_start": trigger_start - 2,
+           "date_text": None, "date_start": None, "date_end": None, "date_precision": None,
+           "date_modifier": None, "date_value": None, "date_basis": "undated",
+           "place_text": None, "place_start": None, "place_end": None, "place_name": None,
+           "geonameid": None, "latitude": None, "longitude": None, "geo_precision": None,
+           "geo_level": None, "admin1": None, "country": None}
+    if day:
+        row.update(date_text="on Wednesday", date_start=day, date_end=day, date_precision="day",
+                   date_value=day, date_basis="relative_dct")
+    row.update(place or {})
+    row.update(extra)
+    return row
+
+
+def strike_articles():
+    return pd.DataFrame([
+        article("wire", "wire text", "2025-03-13T08:10", "Meridian Wire"),
+        article("rewrite", "rewrite text", "", "Gulf Ledger"),
+        article("local", "local text", "2025-03-14", "Kirkuk Voice"),
+        article("erbil", "erbil text", "2025-03-20", "Capital Tribune"),
+    ]).assign(story_id=["story-a", "story-a", "story-b", "story-c"])
+
+
+def strike_mentions():
+    return pd.DataFrame([
+        mention("wire", 10, "A drone strike hit a militia convoy near Kirkuk on Wednesday, killing three fighters.",
+                KIRKUK_CITY, "2025-03-12", actor2="three fighters"),
+        mention("rewrite", 30, "Three fighters were killed when a drone struck their convoy outside Kirkuk on Wednesday.",
+                KIRKUK_CITY, "2025-03-12", trigger="struck", actor2="Three fighters"),
+        mention("local", 50, "The drone strike in Kirkuk province on Wednesday killed three local fighters.",
+                KIRKUK_PROVINCE, "2025-03-12", actor2="three local fighters"),
+        mention("erbil", 70, "A drone strike hit an open area near Erbil airport on Wednesday, causing no casualties.",
+                ERBIL, "2025-03-19"),
+    ])
+
+
+def event_of(events: pd.DataFrame, article_id: str) -> pd.Series:
+    rows = events[events["sources"].map(lambda s: article_id in {x["article_id"] for x in json.loads(s)})]
+    assert len(rows) == 1, f"{article_id} is in {len(rows)} events"
+    return rows.iloc[0]
+
+
+# ------------------------------------------------------------------------------------------
+# stories
+
+
+def test_seed_articles_form_one_story():
+    from timeline.articles import load_articles
+
+    articles = load_articles(ROOT / "data" / "articles")
+    stories = group_stories(articles)
+    assert len(articles) == 5 and stories.nunique() == 1
+    assert re.fullmatch(r"story-[0-9a-f]{12}", stories.iloc[0])
+
+
+def test_stories_of_the_merging_set_match_gold():
+    articles, gold, _ = load_merging_set(MERGING_SET)
+    scores = evaluate_merging(group_stories(articles), gold)
+    assert scores["precision"] == 1.0 and scores["recall"] >= 0.9, scores
+
+
+def test_story_ids_are_deterministic_and_independent_of_row_order():
+    articles, _, _ = load_merging_set(MERGING_SET)
+    first = group_stories(articles)
+    shuffled = articles.sample(frac=1, random_state=3)
+    again = group_stories(shuffled)
+    assert dict(zip(articles["article_id"], first)) == dict(zip(shuffled["article_id"], again))
+
+
+def test_rewrites_more_than_a_week_apart_are_different_stories():
+    text = "Protesters marched through Nairobi against fuel prices and police fired tear gas at them."
+    articles = pd.DataFrame([article("a", text, "2025-06-03"), article("b", text, "2025-07-20"),
+                             article("c", text, "")])
+    stories = group_stories(articles)
+    assert stories[0] != stories[1]  # identical text, six weeks apart
+    assert stories[2] in (stories[0], stories[1])  # the undated copy joins one, never both
+
+
+def test_unrelated_and_empty_articles_stay_alone():
+    articles = pd.DataFrame([
+        article("a", "Hundreds of traders marched through Mombasa to protest against fuel prices."),
+        article("b", "The central bank raised its interest rate by half a point to fight inflation."),
+        article("c", ""),
+    ])
+    assert group_stories(articles).nunique() == 3
+
+
+def test_duplicate_article_ids_are_an_error():
+    articles = pd.DataFrame([article("a", "x"), article("a", "y")])
+    with pytest.raises(ValueError, match="repeats article_id a"):
+        group_stories(articles)
+
+
+# ------------------------------------------------------------------------------------------
+# inferred publication
+
+
+def test_undated_article_borrows_its_storys_median_day():
+    articles = pd.DataFrame([article("a", published="2025-04-06T22:00"), article("b", published="2025-04-07T09:34"),
+                             article("c", published="2025-04-09"), article("d"), article("e")])
+    stories = pd.Series(["s1", "s1", "s1", "s1", "s2"])
+    out = infer_publication(articles, stories)
+    assert out.loc[3, "published"] == "2025-04-07" and out.loc[3, "published_basis"] == "inferred"
+    assert out.loc[4, "published"] == "" and out.loc[4, "published_basis"] == "none"  # no dated member
+    assert out.loc[1, "published"] == "2025-04-07T09:34" and out.loc[1, "published_basis"] == "metadata"
+    assert articles.loc[3, "published"] == ""  # the input is not modified
+    assert list(out["story_id"]) == ["s1", "s1", "s1", "s1", "s2"]
+
+
+# ------------------------------------------------------------------------------------------
+# merging
+
+
+def test_one_strike_reported_three_times_is_one_row_and_the_other_strike_another():
+    events = merge_events(strike_mentions(), strike_articles())
+    assert len(events) == 2
+    kirkuk = event_of(events, "wire")
+    assert event_of(events, "rewrite")["event_id"] == kirkuk["event_id"] == event_of(events, "local")["event_id"]
+    assert kirkuk["source_count"] == 3
+    assert kirkuk["independent_source_count"] == 2  # wire + rewrite are one story
+    assert kirkuk["place_name"] == "Kirkuk" and kirkuk["geo_level"] == "point"  # most precise place
+    assert event_of(events, "erbil")["source_count"] == 1
+
+
+def test_sources_are_complete_and_ordered():
+    events = merge_events(strike_mentions(), strike_articles())
+    sources = json.loads(event_of(events, "wire")["sources"])
+    assert [s["article_id"] for s in sources] == ["wire", "local", "rewrite"]  # by published, undated last
+    assert set(sources[0]) == {"article_id", "outlet", "published", "sentence", "url", "title"}
+    assert sources[0]["outlet"] == "Meridian Wire" and sources[0]["published"] == "2025-03-13T08:10"
+    assert sources[2]["sentence"].startswith("Three fighters were killed")
+    row = event_of(events, "wire")
+    assert row["article_id"] == "wire" and row["sentence"] == sources[0]["sentence"]
+    assert row["story_id"] == "story-a"
+
+
+def test_table_columns_types_and_order():
+    events = merge_events(strike_mentions().assign(model="rules-only"), strike_articles())
+    assert list(events.columns) == [*EVENT_COLUMNS, "model"]
+    assert events["date_start"].tolist() == sorted(events["date_start"].tolist())
+    assert all(re.fullmatch(r"ev-[0-9a-f]{12}", e) for e in events["event_id"])
+    assert events["source_count"].dtype.kind == "i" and events["latitude"].dtype.kind == "f"
+
+
+def test_event_ids_and_output_do_not_depend_on_row_order():
+    mentions, articles = strike_mentions(), strike_articles()
+    first = merge_events(mentions, articles)
+    again = merge_events(mentions.iloc[::-1].reset_index(drop=True), articles.iloc[::-1])
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_same_day_same_kind_in_two_cities_is_two_events():
+    articles = pd.DataFrame([article("n", published="2025-06-04"), article("m", published="2025-06-04")])
+    protest = {"event_type": "Protests", "sub_event_type": "Peaceful protest", "plover": "PROTEST",
+               "trigger": "marched"}
+    mentions = pd.DataFrame([
+        mention("n", 10, "Thousands marched in Nairobi on Tuesday against fuel prices.", NAIROBI, "2025-06-03", **protest),
+        mention("m", 10, "Hundreds marched in Mombasa on Tuesday against fuel prices.", MOMBASA, "2025-06-03", **protest),
+    ])
+    assert len(merge_events(mentions, articles)) == 2
+
+
+def test_different_dates_or_modalities_are_not_merged():
+    articles = strike_articles()
+    mentions = strike_mentions().iloc[:2].copy()
+    later = mentions.copy()
+    later.loc[1, ["date_start", "date_end"]] = "2025-03-20"  # a week later: another strike
+    assert len(merge_events(later, articles)) == 2
+    threatened = mentions.copy()
+    threatened.loc[1, "modality"] = "intended"
+    events = merge_events(threatened, articles)
+    assert sorted(events["modality"]) == ["asserted", "intended"]
+
+
+def test_counts_in_the_sentence_tell_events_apart():
+    articles = pd.DataFrame([article("a", published="2025-06-04"), article("b", published="2025-06-04")])
+    arrests = {"event_type": "Strategic developments", "sub_event_type": "Arrests", "plover": "COERCE",
+               "trigger": "arrested", "date_basis": "publication", "date_start": "2025-06-01", "date_end": "2025-06-04"}
+    mentions = pd.DataFrame([
+        mention("a", 10, "Police said they arrested 40 people during the demonstration.", **arrests),
+        mention("b", 10, "Police arrested 12 people after the demonstration.", **arrests),
+    ])
+    assert len(merge_events(mentions, articles)) == 2
+    mentions.loc[1, "sentence"] = "Police said forty people were arrested during the demonstration."
+    assert len(merge_events(mentions, articles)) == 1
+
+
+def test_dates_resolved_against_an_inferred_publication_time_are_marked_inferred():
+    articles = strike_articles()
+    articles.loc[articles["article_id"] == "rewrite", ["published", "published_basis"]] = ["2025-03-13", "inferred"]
+    events = merge_events(strike_mentions(), articles)
+    sources = json.loads(event_of(events, "rewrite")["sources"])
+    assert [s["published"] for s in sources if s["article_id"] == "rewrite"] == [None]
+    alone = merge_events(strike_mentions().iloc[[1]], articles)
+    assert alone.loc[0, "date_basis"] == "inferred"
+    # the merged row takes its date from a member resolved against a printed publication time
+    assert event_of(events, "wire")["date_basis"] == "relative_dct"
+
+
+def test_place_named_in_the_other_sentence_counts_as_the_same_place():
+    articles = pd.DataFrame([article("a", published="2025-04-07"), article("b", published="2025-04-07")])
+    move = {"event_type": "Strategic developments", "sub_event_type": "Non-violent transfer of territory",
+            "plover": "RETREAT", "trigger": "evacuated", "date_basis": "publication",
+            "date_start": "2025-04-01", "date_end": "2025-04-07"}
+    mosul = {"place_text": "Mosul", "place_name": "Mosul", "geonameid": "99072", "geo_level": "point",
+             "geo_precision": 1, "admin1": "Nineveh", "country": "IQ"}
+    baghdad = {"place_text": "Baghdad", "place_name": "Baghdad", "geonameid": "98182", "geo_level": "point",
+               "geo_precision": 1, "admin1": "Baghdad", "country": "IQ"}
+    mentions = pd.DataFrame([
+        mention("a", 10, "Some groups have evacuated headquarters in cities such as Mosul and Anbar.", mosul, **move),
+        mention("b", 10, "They started evacuating bases in urban areas like Baghdad, Mosul and Anbar.", baghdad, **move),
+    ])
+    assert len(merge_events(mentions, articles)) == 1
+
+
+def test_empty_mentions_and_bad_input():
+    empty = merge_events(pd.DataFrame(columns=["article_id"]), strike_articles())
+    assert empty.empty and list(empty.columns) == list(EVENT_COLUMNS)
+    with pytest.raises(ValueError, match="missing from the article table: ghost"):
+        merge_events(strike_mentions().assign(article_id="ghost"), strike_articles())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(range(4)))
+def test_linking_is_invariant_under_permutation(order):
+    mentions = strike_mentions()
+    stories = dict(zip(strike_articles()["article_id"], strike_articles()["story_id"]))
+    base = dict(zip(mention_keys(mentions), link_mentions(mentions, stories)))
+    shuffled = mentions.iloc[list(order)]
+    assert dict(zip(mention_keys(shuffled), link_mentions(shuffled, stories))) == base
+
+
+# ------------------------------------------------------------------------------------------
+# scoring
+
+
+def test_evaluate_merging_counts_false_and_missed_merges_apart():
+    gold = pd.Series(["x", "x", "x", "y", "y"])
+    predicted = pd.Series([1, 1, 2, 2, 3])  # x split in two, one x wrongly joined with a y
+    scores = evaluate_merging(predicted, gold)
+    assert scores["coreferent_pairs"] == 4 and scores["merged_pairs"] == 2 and scores["correct_pairs"] == 1
+    assert scores["false_merge_rate"] == 0.5 and scores["missed_merge_rate"] == 0.75
+    assert scores["impure_events"] == pytest.approx(1 / 3)
+
+
+def test_gold_anchors_are_found_and_aligned():
+    articles, _, anchors = load_merging_set(MERGING_SET)
+    assert anchors["event"].nunique() >= 20 and anchors["article_id"].nunique() == len(articles)
+    text = dict(zip(articles["article_id"], articles["text"]))
+    first = anchors.iloc[0]
+    assert text[first["article_id"]][first["start"]:first["end"]] == "strike"
+    m = pd.DataFrame([{"article_id": first["article_id"], "trigger_start": first["start"] - 6,
+                       "trigger_end": first["end"], "event_type": "Explosions/Remote violence"},
+                      {"article_id": first["article_id"], "trigger_start": 0, "trigger_end": 1, "event_type": None}])
+    assert align_mentions(m, anchors).tolist() == [first["event"], None]
+
+
+@pytest.mark.slow
+def test_merging_targets_on_the_merging_set():
+    """End to end: the real pipeline on the project's own merging test set meets the targets."""
+    from timeline.extract import extract_mentions
+
+    articles, _, anchors = load_merging_set(MERGING_SET)
+    stories = group_stories(articles)
+    articles = infer_publication(articles, stories)
+    mentions = extract_mentions(articles, cache=False, progress=False)
+    mentions["gold"] = align_mentions(mentions, anchors)
+    mentions["event"] = link_mentions(mentions, dict(zip(articles["article_id"], stories)))
+    aligned = mentions[mentions["gold"].notna()]
+    scores = evaluate_merging(aligned["event"], aligned["gold"])
+    assert scores["false_merge_rate"] <= 0.02 and scores["f1"] >= 0.90, scores
+    events = merge_events(mentions.drop(columns=["gold", "event"]), articles, stories)
+    covered = {s["article_id"] for sources in events["sources"] for s in json.loads(sources)}
+    assert covered == set(articles["article_id"])

@@ -1,0 +1,1089 @@
+"""The ``events`` component: event mentions, typed with ACLED's taxonomy, with modality, actors,
+date and place.
+
+Triggers are found with spaCy's :class:`~spacy.matcher.Matcher` on lemmas (full pipeline) or on
+lower-case word forms (rules-only pipeline), from the lexicon :data:`TRIGGERS`. Each trigger is then
+refined from its dependency context (the weapon, the target, the actor: "drone attack" is an
+``Air/drone strike``, "attack on civilians" an ``Attack``, "attack on an army post" an
+``Armed clash``), given a modality from the words that govern it ("ready to disarm" is intended,
+"could launch airstrikes" hypothetical, "did not attack" negated), its actors (subject, object), the
+time expression of its clause (``doc.spans["timex"]``) and the toponym of its clause
+(``doc.spans["toponyms"]``, else the parser's place entities).
+
+Results are in ``doc._.events``, a list of dicts with the keys :data:`EVENT_KEYS`.
+
+Example::
+
+    >>> nlp = spacy.load("en_core_web_sm"); nlp.add_pipe("events")      # doctest: +SKIP
+    >>> nlp("US jets bombed Houthi positions in Yemen.")._.events[0]["sub_event_type"]  # doctest: +SKIP
+    'Air/drone strike'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from timeline.taxonomy import EVENT_TYPE_OF, plover_code
+
+EVENT_KEYS: tuple[str, ...] = (
+    "event_type", "sub_event_type", "plover", "modality", "trigger", "trigger_start", "trigger_end",
+    "actor1", "actor2", "sentence", "sentence_start",
+    "date_text", "date_start", "date_end", "date_precision", "date_modifier", "date_value", "date_basis",
+    "place_text", "place_start", "place_end", "place_name", "geonameid", "latitude", "longitude",
+    "geo_precision", "geo_level", "admin1", "country",
+)
+"""Keys of each event dict in ``doc._.events`` (the contract between stages)."""
+
+for _name, _default in (("dct", None), ("article_id", None), ("events", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+# --------------------------------------------------------------------------------------------
+# Lexicon: kind -> trigger lemmas. A trailing ":v" / ":n" restricts the part of speech (verb /
+# noun) when a tagger is present. Multi-word triggers are written with spaces; the last word
+# inflects for nouns, the first for verbs ("lay down arms" -> "laid down arms").
+# Kinds written in lower case are generic and get their ACLED sub-event type from context.
+
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "violence": (
+        "attack", "assault", "strike:v", "raid", "ambush", "kill:v", "shoot:v", "shooting:n", "gun down",
+        "open fire", "fire on", "fire at", "murder", "massacre", "slaughter", "behead", "execute:v",
+        "stab", "wound:v", "injure:v", "storm:v", "target:v", "hit:v", "bomb:v", "bombing", "bombard",
+        "bombardment", "blast:n", "explosion", "explode", "detonate", "offensive:n", "incursion",
+        "lynch", "torture", "gunman:n", "massacre", "assassinate", "assassination", "killing:n",
+        "fire:v", "pound:v", "blow up", "beat up", "beat:v", "abuse:v", "invade", "invasion",
+        "force out", "drive out",
+    ),
+    "Armed clash": (
+        "clash", "fight:v", "fighting:n", "battle", "firefight", "gunfight", "gunbattle", "gun battle",
+        "skirmish", "exchange fire", "exchange of fire", "engage:v", "repel", "repulse",
+        "counterattack", "counteroffensive",
+    ),
+    "Air/drone strike": (
+        "airstrike", "air strike", "air raid", "airstrike", "drone strike", "drone attack", "air attack",
+        "aerial bombardment", "aerial attack", "air campaign", "strafe",
+    ),
+    "Shelling/artillery/missile attack": (
+        "shell:v", "shelling", "artillery fire", "rocket attack", "missile attack", "missile strike",
+        "mortar attack", "mortar fire", "rocket fire",
+    ),
+    "Remote explosive/landmine/IED": (
+        "roadside bomb", "car bomb", "landmine", "land mine", "ied", "improvised explosive device",
+        "bomb attack", "bomb blast", "explosive device", "booby trap",
+    ),
+    "Suicide bomb": ("suicide bombing", "suicide attack", "suicide bomber", "suicide bomb"),
+    "Grenade": ("grenade attack", "throw grenade", "hurl grenade", "lob grenade"),
+    "Chemical weapon": ("chemical attack", "gas attack", "chemical weapon"),
+    "Sexual violence": ("rape", "sexually assault", "sexual assault", "sexual violence"),
+    "Abduction/forced disappearance": ("abduct", "abduction", "kidnap", "kidnapping", "take hostage", "hijack"),
+    "Government regains territory": ("recapture", "retake", "regain", "liberate", "reclaim"),
+    "Non-state actor overtakes territory": ("seize control", "take control", "overrun", "capture:v", "seize:v"),
+    "Peaceful protest": (
+        "protest", "demonstrate", "demonstration", "rally", "march:v", "sit-in", "picket", "hunger strike",
+        "go on strike", "walkout", "strike:n", "protester", "demonstrator", "boycott", "vigil",
+        "block:v",
+    ),
+    "Violent demonstration": ("riot", "rioting", "rioter", "violent protest", "hurl stone", "throw stone"),
+    "Mob violence": ("mob", "vigilante"),
+    "Agreement": (
+        "agree", "agreement", "deal:n", "accord", "sign:v", "treaty", "pact", "accept", "offer:v",
+        "pledge", "promise:v", "commit:v", "settle", "settlement", "consensus",
+    ),
+    "Arrests": (
+        "arrest", "detain", "detention", "apprehend", "imprison", "jail:v", "round up", "take into custody",
+        "capture:n", "nab", "sentence:v", "convict", "indict", "charge:v",
+    ),
+    "Headquarters or base established": (
+        "establish base", "set up base", "set up headquarters", "establish headquarters", "set up camp",
+        "build base", "establish outpost", "set up checkpoint", "open base",
+    ),
+    "Looting/property destruction": (
+        "loot", "looting", "plunder", "ransack", "vandalize", "vandalise", "torch", "set fire", "set ablaze",
+        "burn:v", "demolish", "raze", "destroy", "destruction",
+    ),
+    "Non-violent transfer of territory": (
+        "withdraw", "withdrawal", "pull out", "pullout", "pull back", "retreat", "evacuate", "evacuation",
+        "vacate", "hand over", "handover", "abandon", "leave:v", "relocate", "redeploy",
+    ),
+    "Disrupted weapons use": ("defuse", "intercept", "shoot down", "dismantle", "thwart", "foil"),
+    "Change to group/activity": (
+        "disband", "dissolve", "merge", "split:v", "defect", "rename", "suspend operations",
+        "cease operations", "halt operations", "limit presence", "reduce presence",
+    ),
+    "Disarmament": (
+        "disarm", "disarmament", "demobilize", "demobilise", "demobilization", "decommission",
+        "lay down arms", "lay down weapons", "hand over weapons", "surrender weapons", "give up arms",
+        "stand down",
+    ),
+    "Ceasefire": ("ceasefire", "cease-fire", "truce", "armistice"),
+    "Talks": (
+        "talk", "negotiate", "negotiation", "meet:v", "meeting", "visit", "host:v", "discuss", "discussion",
+        "consult", "consultation", "mediate", "mediation", "summit", "dialogue", "confer", "phone:v",
+        "parley", "envoy", "receive:v", "conference",
+    ),
+    "Threat or warning": ("threaten", "threat", "warn", "warning", "ultimatum", "caution:v"),
+    "Demand": (
+        "demand", "urge", "call on", "call for", "appeal", "ask:v", "request", "press:v", "insist",
+        "petition", "plead", "seek refuge", "seek asylum", "push for", "press for",
+    ),
+    "Accusation": (
+        "accuse", "accusation", "blame", "condemn", "condemnation", "criticize", "criticise", "criticism",
+        "denounce", "allege", "investigate", "investigation", "probe", "inquiry", "sue", "lawsuit",
+        "rebuke", "deplore", "decry", "slam:v", "protest to", "complain", "complaint",
+        "find guilty", "hearing",
+    ),
+    "Rejection": (
+        "reject", "refuse", "veto", "rebuff", "decline:v", "dismiss", "deny", "oppose", "spurn", "defy",
+        "rule out", "renege", "violate", "resist", "boycott talks",
+    ),
+    "Sanctions": (
+        "sanction", "embargo", "expel", "expulsion", "sever ties", "cut ties", "break off", "recall",
+        "suspend", "freeze", "cut off", "halt:v", "downgrade", "reduce aid", "cancel", "call off", "end:v",
+    ),
+    "Restrictions": (
+        "curfew", "ban", "martial law", "state of emergency", "censor", "censorship", "outlaw", "shut down",
+        "restrict", "restriction", "crackdown", "crack down", "confiscate", "deport", "deportation",
+        "prohibit", "impose blockade", "blockade", "state of siege", "hack:v", "deface", "cyberattack",
+    ),
+    "Aid": ("aid", "donate", "donation", "assistance", "relief", "provide", "deliver", "grant asylum", "supply:v",
+            "send:v", "contribute", "asylum", "grant:n", "loan:n", "humanitarian corridor"),
+    "Cooperation": ("cooperate", "cooperation", "collaborate", "joint exercise", "share:v", "ally:v", "extradite", "extradition",
+                    "war games", "joint patrol", "joint operation"),
+    "Support": (
+        "praise", "endorse", "endorsement", "support", "back:v", "welcome:v", "commend", "hail:v",
+        "recognize", "recognise", "recognition", "apologize", "apologise", "apology", "forgive",
+        "congratulate", "defend:v", "establish ties", "restore ties", "upgrade ties",
+        "establish relations", "restore relations", "normalize relations", "normalise relations", "welcome:n",
+    ),
+    "Concession": ("ease", "lift:v", "relax", "concede", "yield:v", "accede", "allow", "grant:v", "pardon", "amnesty"),
+    "Release": ("release", "free:v", "repatriate", "swap", "return:v"),
+    "Deployment": (
+        "deploy", "deployment", "mobilize", "mobilise", "mobilization", "reinforce", "reinforcement",
+        "send troops", "dispatch", "mass:v", "buildup", "build-up", "alert", "patrol", "step up security",
+        "tighten security", "step up measure", "heighten security", "prepare", "station:v",
+    ),
+}
+
+# Context words that decide the ACLED sub-event type of a generic violence trigger.
+AIR_WORDS = frozenset("air airstrike aircraft airplane warplane jet plane drone uav helicopter gunship "
+                      "aerial bomber f-16 fighter-jet airforce".split())
+SHELLING_WORDS = frozenset("shell shelling artillery mortar rocket missile howitzer tank katyusha "
+                           "projectile barrage cannon".split())
+IED_WORDS = frozenset("ied roadside landmine mine explosive car bomb bombing blast explosion device "
+                      "booby-trapped booby motorcycle sticky".split())
+SUICIDE_WORDS = frozenset("suicide bomber".split())
+GRENADE_WORDS = frozenset({"grenade"})
+CHEMICAL_WORDS = frozenset("chemical chlorine sarin mustard toxic".split())
+ARMED_WORDS = frozenset(
+    "troop soldier force army military militant rebel insurgent fighter militia militiaman guerrilla "
+    "police policeman officer guard checkpoint base position post convoy patrol barrack garrison outpost "
+    "jihadist gunman commander unit brigade battalion regiment marine navy warship tank personnel "
+    "separatist combatant al-shabaab isis isil taliban houthi hezbollah hamas".split())
+CIVILIAN_WORDS = frozenset(
+    "civilian villager resident man woman child boy girl people family farmer worker journalist teacher "
+    "student pilgrim passenger shopper worshipper worshiper doctor nurse patient refugee trader driver "
+    "protester demonstrator activist mourner herder fisherman official politician candidate "
+    "leader chief judge village home house school hospital market mosque church shop".split())
+PROTESTER_WORDS = frozenset("protester demonstrator protest demonstration rally marcher crowd".split())
+GOVERNMENT_WORDS = frozenset("army troop soldier force government military police regime".split())
+TERRITORY_WORDS = frozenset("town city village area district territory region province control "
+                            "neighborhood neighbourhood hill airport base position stronghold".split())
+PROPERTY_WORDS = frozenset("house home building property shop store office vehicle car crop field "
+                           "school church mosque market village hut".split())
+BASE_WORDS = frozenset("headquarters base camp outpost office position stronghold checkpoint".split())
+RESTRICTION_WORDS = frozenset("restriction curfew ban sanction embargo blockade strike protest boycott siege emergency "
+                              "law closure limit control measure".split())
+RELATION_WORDS = frozenset("talk negotiation mediation visit aid tie relation link cooperation flight contact "
+                           "membership trade assistance effort dialogue meeting program programme".split())
+AID_WORDS = frozenset("aid assistance weapon arm food medicine supply equipment fund money help relief shelter goods "
+                      "material grain water tent vaccine ammunition loan grant".split())
+WORKER_WORDS = frozenset("worker farmer student driver resident trucker teacher union fisherman villager".split())
+TALK_OBJECTS = frozenset("talk negotiation meeting summit dialogue".split())
+
+# Words that govern an event and make it not (yet) real.
+INTENT_HEADS = frozenset(
+    "ready willing prepared plan intend threaten vow pledge promise want seek aim decide agree offer "
+    "prepare readiness willingness intention intent desire wish try attempt hope expect propose consider "
+    "weigh mull poised determined commit set going eager keen resolve".split())
+HYPOTHETICAL_HEADS = frozenset(
+    "fear risk threat possibility prospect avoid prevent potential possible likely demand call urge ask "
+    "press pressure insist need condition plan scenario chance danger unless if warn warning rumour "
+    "rumor speculation proposal option must able".split())
+NEGATING_HEADS = frozenset("refuse deny decline fail reject halt stop cease without".split())
+MODAL_HYPOTHETICAL = frozenset("could would might may should can must".split())
+MODAL_INTENDED = frozenset({"will", "shall", "'ll"})
+HYPOTHETICAL_MODIFIERS = frozenset("potential possible planned proposed future threatened likely imminent "
+                                   "looming expected feared".split())
+REPORTING_VERBS = frozenset("say tell report confirm claim state announce add note reveal stress explain "
+                            "according quote believe think describe".split())
+LIGHT_VERBS = frozenset("launch carry conduct stage hold mount make begin start continue resume step "
+                        "unleash undertake perform execute intensify escalate claim take have".split())
+LOCATIVE_PREPS = frozenset("in at near inside outside across throughout around into on from off along "
+                           "within over outskirts toward towards of through beyond between as like including "
+                           "north south east west northeast northwest southeast southwest".split())
+FEATURE_NOUNS = frozenset("city town village province district area region state county camp neighbourhood "
+                          "neighborhood suburb governorate municipality commune capital island port enclave "
+                          "prefecture settlement outskirts border strip territory zone".split())
+RELATIVE_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest near outside "
+                                "northern southern eastern western".split())
+TEMPORAL_MARKS = frozenset("since after before when while until as once following".split())
+QUANTIFIERS = frozenset("several some many few all both each every various numerous multiple other "
+                        "any more most these those this that the a an".split())
+PRONOUNS = frozenset("it they them he she we i you him her us its their who which that this these those "
+                     "itself themselves".split())
+
+_IRREGULAR = {
+    "shoot": ("shot",), "fight": ("fought",), "hit": ("hit",), "seize": ("seized",), "lay": ("laid",),
+    "take": ("took", "taken"), "give": ("gave", "given"), "meet": ("met",), "hold": ("held",),
+    "leave": ("left",), "set": ("set",), "break": ("broke", "broken"), "cut": ("cut",), "send": ("sent",),
+    "throw": ("threw", "thrown"), "blow": ("blew", "blown"), "build": ("built",), "stand": ("stood",),
+    "find": ("found",), "burn": ("burnt",), "lob": ("lobbed",), "rebuff": ("rebuffed",), "go": ("went", "gone"),
+    "forgive": ("forgave", "forgiven"), "sell": ("sold",), "slay": ("slew", "slain"), "stab": ("stabbed",),
+    "nab": ("nabbed",), "ban": ("banned",), "shut": ("shut",), "spurn": ("spurned",), "swap": ("swapped",),
+    "rebut": ("rebutted",), "abet": ("abetted",), "mob": ("mobbed",), "plan": ("planned",), "strike": ("struck", "stricken"),
+    "lead": ("led",), "sentence": ("sentenced",), "rally": ("rallied",), "slam": ("slammed",),
+    "ally": ("allied",), "kidnap": ("kidnapped", "kidnapping", "kidnapper"),
+}
+
+
+def _inflections(word: str) -> set[str]:
+    """Surface forms of an English word (over-generating is harmless: they are only matched)."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word[:-1] + "ing"}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if re.search(r"[^aeiou][aeiou][bdgmnprt]$", word):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    forms |= set(_IRREGULAR.get(word, ()))
+    return forms
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    """One lexicon entry: a kind, its words (lemmas), its part of speech (``v``, ``n`` or ``None``)."""
+    kind: str
+    words: tuple[str, ...]
+    pos: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}|{' '.join(self.words)}|{self.pos or ''}"
+
+    def lemma_pattern(self) -> list[dict]:
+        """Matcher pattern on the lemma (one word) or on the word forms (phrases), with the part of
+        speech of the inflecting word."""
+        if len(self.words) > 1:
+            return self.form_pattern()
+        pattern = [{"LEMMA": self.words[0]}]
+        if self.pos == "v":
+            pattern[0]["POS"] = {"IN": ["VERB", "AUX"]}
+        elif self.pos == "n":
+            pattern[0]["POS"] = {"IN": ["NOUN", "PROPN"]}
+        return pattern
+
+    def form_pattern(self) -> list[dict]:
+        """Matcher pattern on lower-case word forms (any inflection of each word)."""
+        return [{"LOWER": {"IN": sorted(_inflections(w))}} for w in self.words]
+
+
+def trigger_rules() -> list[TriggerRule]:
+    """The lexicon :data:`TRIGGERS` as rules, one per word or phrase; a word or phrase listed under
+    two kinds is an error (the matcher could not tell them apart)."""
+    rules, seen = [], {}
+    for kind, entries in TRIGGERS.items():
+        for entry in entries:
+            text, _, pos = entry.partition(":")
+            rule = TriggerRule(kind, tuple(text.split()), pos or None)
+            if (rule.words, rule.pos) in seen and seen[rule.words, rule.pos] != kind:
+                raise ValueError(f"trigger {entry!r} is listed under {seen[rule.words, rule.pos]!r} and {kind!r}")
+            seen[rule.words, rule.pos] = kind
+            rules.append(rule)
+    return rules
+
+
+NOT_TRIGGERS = frozenset({"according", "accordingly", "concerning", "regarding", "pending", "given"})
+"""Word forms whose lemma is a trigger but that are prepositions here ("according to")."""
+
+NON_EVENT_HEADS = frozenset(
+    "helicopter aircraft jet plane submarine boat ship vehicle dog force squad unit group team leader "
+    "organizer organiser movement site zone line capability weapon system rifle drone cell wing".split())
+"""Nouns that an event word modifies without being an event ("attack helicopter", "protest movement")."""
+
+
+# --------------------------------------------------------------------------------------------
+# The component
+
+
+class EventDetector:
+    """Find event mentions and write ``doc._.events`` (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "events", place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")):
+        self.name = name
+        self.place_labels = frozenset(place_labels)
+        self.rules = {rule.key: rule for rule in trigger_rules()}
+        self.lemma_matcher = Matcher(nlp.vocab)
+        self.form_matcher = Matcher(nlp.vocab)
+        for key, rule in self.rules.items():
+            self.lemma_matcher.add(key, [rule.lemma_pattern()])
+            self.form_matcher.add(key, [rule.form_pattern()])
+
+    def __call__(self, doc: Doc) -> Doc:
+        parsed = doc.has_annotation("DEP")
+        lemmas = doc.has_annotation("LEMMA")
+        matcher = self.lemma_matcher if lemmas else self.form_matcher
+        spans = []
+        for match_id, start, end in matcher(doc):
+            span = Span(doc, start, end, label=match_id)
+            spans.append(span)
+        spans = filter_spans(spans)
+        if lemmas:  # lemmatiser slips (e.g. "airstrikes" -> "airstrike" vs NOUN tags) are caught by forms
+            taken = {i for s in spans for i in range(s.start, s.end)}
+            extra = [Span(doc, s, e, label=m) for m, s, e in self.form_matcher(doc)
+                     if not any(i in taken for i in range(s, e))]
+            spans = filter_spans(spans + [s for s in extra if self._plausible_pos(s)])
+        spans = [s for s in spans if s.text.lower() not in NOT_TRIGGERS]
+        context = _DocContext(doc, parsed, self.place_labels)
+        context.trigger_heads = {(s.root if parsed else s[0]).i for s in spans}
+        events = []
+        for span in sorted(spans, key=lambda s: s.start):
+            rule = self.rules[span.label_]
+            event = self._event(span, rule, context)
+            if event is not None:
+                events.append(event)
+        doc._.events = _dedupe(_normalise_actors(events, doc))
+        return doc
+
+    def _plausible_pos(self, span: Span) -> bool:
+        rule = self.rules[span.label_]
+        head = span[0] if rule.pos == "v" else span[-1]
+        if rule.pos == "v":
+            return head.pos_ in ("VERB", "AUX")
+        if rule.pos == "n":
+            return head.pos_ in ("NOUN", "PROPN")
+        return head.pos_ in ("VERB", "NOUN", "PROPN", "ADJ")
+
+    def _event(self, span: Span, rule: TriggerRule, ctx: "_DocContext") -> dict | None:
+        doc = span.doc
+        head = span.root if ctx.parsed else span[0]
+        if ctx.parsed and _is_modifier_only(head, span, ctx.trigger_heads):
+            return None
+        sub = _refine(rule.kind, head, span, ctx)
+        if sub is None:
+            return None
+        sent = span.sent if doc.has_annotation("SENT_START") or ctx.parsed else doc[:]
+        modality, cue = _modality(head, span, sent, ctx)
+        actor1, actor2 = _actors(head, ctx) if ctx.parsed else (None, None)
+        event = dict.fromkeys(EVENT_KEYS)
+        event.update(
+            event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, plover=plover_code(sub, modality, cue), modality=modality,
+            trigger=span.text, trigger_start=span.start_char, trigger_end=span.end_char,
+            actor1=actor1, actor2=actor2, sentence=sent.text.strip(), sentence_start=sent.start_char
+            + (len(sent.text) - len(sent.text.lstrip())),
+        )
+        event.update(_date_of(head, sent, ctx))
+        event.update(_place_of(head, sent, ctx))
+        return event
+
+
+@Language.factory("events", default_config={"place_labels": ["GPE", "LOC", "FAC"]})
+def make_event_detector(nlp: Language, name: str, place_labels: list[str]) -> EventDetector:
+    """spaCy factory of the ``events`` component (entry point ``events``)."""
+    return EventDetector(nlp, name, tuple(place_labels))
+
+
+# --------------------------------------------------------------------------------------------
+# Per-document context: linked spans and their token indices
+
+
+class _DocContext:
+    """What the linkers need from a doc, computed once: parse flag, time and place spans."""
+
+    def __init__(self, doc: Doc, parsed: bool, place_labels: frozenset[str]):
+        self.doc = doc
+        self.parsed = parsed
+        self.timexes = [s for s in doc.spans.get("timex", []) if _timex(s)]
+        toponyms = list(doc.spans.get("toponyms", []))
+        taken = {i for s in toponyms for i in range(s.start, s.end)}
+        extra = [e for e in doc.ents if e.label_ in place_labels and not any(i in taken for i in range(e.start, e.end))]
+        taken |= {i for s in extra for i in range(s.start, s.end)}
+        named = [s for s in _place_phrases(doc) if not any(i in taken for i in range(s.start, s.end))] if parsed else []
+        self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
+        self.trigger_heads: set[int] = set()
+        self._focus = None
+
+    def focus_place(self) -> dict | None:
+        """The article's focus place: its most-mentioned resolved country (or place)."""
+        if self._focus is None:
+            resolved = [p for p in (_place(s) for s in self.places) if p]
+            if not resolved:
+                self._focus = {}
+            else:
+                by_country = Counter(p.get("country") for p in resolved if p.get("country"))
+                countries = [p for p in resolved if p.get("level") == "country"]
+                if by_country:
+                    top = by_country.most_common(1)[0][0]
+                    pick = next((p for p in countries if p.get("country") == top), None)
+                    pick = pick or Counter(p["geonameid"] for p in resolved if p.get("country") == top).most_common(1)[0][0]
+                    if isinstance(pick, str):
+                        pick = next(p for p in resolved if p["geonameid"] == pick)
+                else:
+                    pick = resolved[0]
+                self._focus = pick
+        return self._focus or None
+
+
+_NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
+                             "QUANTITY", "LAW", "WORK_OF_ART", "LANGUAGE", "EVENT", "PRODUCT"})
+FACILITY_WORDS = frozenset("hospital airport university square camp base mosque church school prison hotel "
+                           "bridge market station stadium palace embassy compound checkpoint road street "
+                           "highway hill mountain river valley crossing port".split())
+
+
+def _place_phrases(doc: Doc) -> list[Span]:
+    """Proper-noun phrases in a locative position that the gazetteer and the NER may miss: the
+    object of "in/at/near/..." ("in Helwaniyah district", "near Deefow") or the name before or after
+    a place noun ("the Shalman area", "the village of Mainok")."""
+    out = []
+    for token in doc:
+        if token.pos_ != "PROPN" or token.dep_ == "compound" and token.head.pos_ == "PROPN":
+            continue
+        if token.ent_type_ in _NOT_PLACE_ENTS:
+            continue
+        if token.ent_type_ == "ORG" and not any(t.lemma_.lower() in FACILITY_WORDS for t in token.subtree):
+            continue
+        head = token.head
+        locative = (
+            token.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS - {"of", "from", "as", "like", "including"}
+            or token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in FEATURE_NOUNS
+            or token.dep_ in ("compound", "amod") and head.lemma_.lower() in FEATURE_NOUNS and head.dep_ == "pobj"
+            and head.head.lower_ in LOCATIVE_PREPS
+        )
+        if not locative:
+            continue
+        start = min([token.i] + [c.i for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"])
+        span = doc[start:token.i + 1]
+        if span.text[:1].isupper():
+            out.append(span)
+    return out
+
+
+def _timex(span: Span) -> dict | None:
+    return span._.timex if Span.has_extension("timex") else None
+
+
+def _place(span: Span) -> dict | None:
+    return span._.place if Span.has_extension("place") else None
+
+
+# --------------------------------------------------------------------------------------------
+# Typing
+
+
+def _is_modifier_only(head: Token, span: Span, trigger_heads: set[int]) -> bool:
+    """A trigger that only modifies another event word or a thing ("disarmament talks",
+    "attack helicopter"); "mediation mission" stays an event."""
+    if len(span) > 1 or head.dep_ not in ("compound", "amod", "nmod") or head.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return head.head.i in trigger_heads or head.head.lemma_.lower() in NON_EVENT_HEADS
+
+
+def _context_words(head: Token, span: Span, ctx: _DocContext) -> set[str]:
+    """Lower-case lemmas around a trigger: its phrase, children, head and siblings (parsed), or a
+    window of 5 words each side (rules only)."""
+    if ctx.parsed:
+        tokens = list(span) + list(head.children) + [head.head]
+        for child in head.children:
+            tokens.extend(child.children)
+        if head.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "xcomp", "conj", "advcl"):
+            tokens.extend(head.head.children)
+            if head.dep_ == "pobj":
+                tokens.extend(head.head.head.children)
+                tokens.append(head.head.head)
+    else:
+        doc = span.doc
+        tokens = doc[max(0, span.start - 5): min(len(doc), span.end + 5)]
+    words = set()
+    for t in tokens:
+        for w in (t.lemma_ or t.lower_, t.lower_):
+            w = w.lower()
+            words.add(w)
+            if w.endswith("s") and len(w) > 3:
+                words.add(w[:-1])
+            words.update(w.split("-"))
+    return words
+
+
+def _objects(head: Token) -> list[Token]:
+    """Objects and targets of a trigger: dobj, passive subject, pobj of on/against/at."""
+    out = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "against", "at", "targeting", "of"):
+            out.extend(c for c in prep.children if c.dep_ == "pobj")
+    if head.dep_ == "acl" or head.dep_ == "relcl":
+        out.append(head.head)
+    return out + [c for o in out for c in o.conjuncts]
+
+
+def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
+    """ACLED sub-event type of a trigger of ``kind`` in its context (None: not an event)."""
+    words = _context_words(head, span, ctx)
+    lower = span.text.lower()
+    if kind == "violence" or kind in ("Armed clash",):
+        if words & SUICIDE_WORDS:
+            return "Suicide bomb"
+        if words & CHEMICAL_WORDS and ("attack" in words or "weapon" in words):
+            return "Chemical weapon"
+        if words & GRENADE_WORDS:
+            return "Grenade"
+        if words & AIR_WORDS:
+            return "Air/drone strike"
+        if words & SHELLING_WORDS:
+            return "Shelling/artillery/missile attack"
+        if kind == "Armed clash":
+            return "Armed clash"
+        if words & IED_WORDS or lower.startswith(("bomb", "blast", "explo", "deton")):
+            return "Remote explosive/landmine/IED"
+        if words & {"rape", "sexual", "sexually"}:
+            return "Sexual violence"
+        targets = _objects(head) if ctx.parsed else []
+        target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
+        if target_words & PROTESTER_WORDS:
+            return "Excessive force against protesters"
+        if target_words & ARMED_WORDS:
+            return "Armed clash"
+        if target_words & CIVILIAN_WORDS:
+            return "Attack"
+        if lower.startswith(("offensive", "incursion", "storm", "raid", "ambush", "pound")):
+            return "Armed clash"
+        if words & ARMED_WORDS and not words & CIVILIAN_WORDS:
+            return "Armed clash"
+        return "Attack"
+    if kind == "Peaceful protest":
+        if lower in ("block", "blocked", "blocks", "blocking", "blockade") and not words & PROTESTER_WORDS | {"worker", "farmer", "student", "driver", "resident"}:
+            return "Restrictions" if words & GOVERNMENT_WORDS else None
+        if lower.startswith("strike") and words & (AIR_WORDS | SHELLING_WORDS | ARMED_WORDS | {"target", "position", "missile"}):
+            return "Air/drone strike" if words & AIR_WORDS else "Shelling/artillery/missile attack" if words & SHELLING_WORDS else "Armed clash"
+        if words & {"disperse", "tear", "teargas", "arrest", "detain", "baton", "crack", "break"}:
+            return "Protest with intervention"
+        if words & {"violent", "violently", "stone", "rock", "torch", "burn", "loot", "smash"}:
+            return "Violent demonstration"
+        return "Peaceful protest"
+    if kind == "Government regains territory":
+        return kind
+    if kind == "Non-state actor overtakes territory":
+        if ctx.parsed:
+            objects = {t.lemma_.lower() for t in _objects(head)}
+            subjects = {c.lemma_.lower() for c in head.children if c.dep_ in ("nsubj", "agent")}
+            subjects |= {g.lemma_.lower() for c in head.children if c.dep_ == "agent" for g in c.children}
+            if not objects & TERRITORY_WORDS and not any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in _objects(head)):
+                return "Arrests" if objects & (CIVILIAN_WORDS | ARMED_WORDS | {"suspect", "member"}) else "Looting/property destruction" if objects & {"weapon", "ammunition", "arm", "cache"} else None
+            if subjects & GOVERNMENT_WORDS:
+                return "Government regains territory"
+        return kind
+    if kind == "Looting/property destruction":
+        return kind
+    if kind == "Non-violent transfer of territory":
+        if lower.startswith(("leav", "left", "abandon", "relocat")) and not words & (BASE_WORDS | TERRITORY_WORDS | {"troop", "force"}):
+            return None
+        if lower.startswith(("withdr", "pull")) and words & {"support", "candidacy", "bill", "complaint", "suit", "offer", "application"}:
+            return "Rejection"
+        return kind
+    if kind == "Headquarters or base established":
+        return kind
+    if kind == "Disrupted weapons use":
+        return kind if lower.startswith(("defus", "intercept", "shot", "shoot", "dismantl")) or words & (SHELLING_WORDS | IED_WORDS | AIR_WORDS | {"attack", "plot"}) else None
+    objects = {w for t in _objects(head) for w in (t.lemma_.lower(), t.lower_)} if ctx.parsed else words
+    if kind == "Sanctions" and lower.startswith(("cancel", "call", "end", "halt", "suspend", "lift", "break")):
+        if objects & RESTRICTION_WORDS:
+            return "Concession"
+        if objects & {"publication", "newspaper", "broadcast", "activity", "party", "constitution"}:
+            return "Restrictions"
+        if not objects & RELATION_WORDS and lower.startswith(("cancel", "call", "end", "break")):
+            return None
+    if kind == "Concession" and lower.startswith(("lift", "eas", "relax")) and not objects & RESTRICTION_WORDS:
+        return None if lower.startswith("lift") else kind
+    if kind == "Restrictions" and lower.startswith("blockad") and words & (PROTESTER_WORDS | WORKER_WORDS):
+        return "Peaceful protest"
+    if kind == "Aid" and lower.startswith("send"):
+        if objects & {"troop", "soldier", "force", "warship", "unit", "police", "reinforcement", "army"}:
+            return "Deployment"
+        if objects & {"envoy", "delegation", "minister", "mission", "representative", "mediator"}:
+            return "Talks"
+        return kind if objects & AID_WORDS else None
+    if kind == "Talks" and lower.startswith("receiv"):
+        return kind if objects & {"delegation", "envoy", "minister", "president", "visitor", "mission", "observer",
+                                  "leader", "ambassador", "king", "counterpart", "official", "team"} else None
+    if kind == "Cooperation" and lower.startswith("shar"):
+        return kind if objects & {"intelligence", "information", "expertise", "evidence", "data", "technology", "know-how"} else None
+    if kind == "Rejection" and lower.startswith("violat"):
+        return "Armed clash" if objects & {"ceasefire", "cease-fire", "truce", "airspace", "border"} else kind
+    if kind == "Non-violent transfer of territory" and lower.startswith(("evacuat", "hand")):
+        if objects & (CIVILIAN_WORDS | {"wounded", "injured", "sick", "national", "citizen", "foreigner"}) - {"home", "house", "school", "village", "market", "shop", "hospital"}:
+            return "Aid" if lower.startswith("evacuat") else "Release"
+        if lower.startswith("hand") and objects & AID_WORDS:
+            return "Aid"
+        if lower.startswith("hand") and objects & {"suspect", "prisoner", "hostage", "detainee", "body", "criminal", "fugitive"}:
+            return "Release"
+    if kind == "Deployment" and lower.startswith("prepar") and not words & (ARMED_WORDS | {"attack", "offensive"}):
+        return None
+    if kind == "Aid" and lower.startswith(("provid", "deliver", "suppl")) and not words & {"aid", "assistance", "support", "weapon", "arm", "food", "medicine", "supply", "equipment", "fund", "help", "relief", "shelter", "goods"}:
+        return None
+    if kind == "Release" and lower.startswith(("return", "free")) and not words & {"prisoner", "hostage", "detainee", "captive", "body", "remains", "property", "land", "territory", "refugee", "soldier"}:
+        return None
+    if kind == "Talks" and lower == "envoy" and not words & {"send", "dispatch", "meet", "visit"}:
+        return None
+    return kind
+
+
+# --------------------------------------------------------------------------------------------
+# Modality
+
+
+def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[str, str | None]:
+    """(modality, cue): asserted, intended, hypothetical or negated, and the word that says so,
+    from the words governing the trigger."""
+    if not ctx.parsed:
+        return _modality_from_window(span, sent)
+    for c in head.children:
+        if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
+            return "negated", c.lower_
+        if c.dep_ == "amod" and c.lemma_.lower() in HYPOTHETICAL_MODIFIERS:
+            return "hypothetical", c.lemma_.lower()
+    node = head
+    for _ in range(6):
+        aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+        if node is not head and node.pos_ in ("VERB", "AUX", "ADJ"):
+            neg = next((c for c in node.children if c.dep_ == "neg"), None)
+            if neg is not None:
+                return "negated", neg.lower_
+        if aux & MODAL_HYPOTHETICAL:
+            cue = sorted(aux & MODAL_HYPOTHETICAL)[0]
+            if cue == "would" and _reported(node):
+                return "intended", "would"  # "they said they would boycott": future in the past
+            return "hypothetical", cue
+        mark = next((c for c in node.children if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether")), None)
+        if mark is not None:
+            return "hypothetical", mark.lower_
+        if aux & MODAL_INTENDED or ("going" in aux and node.tag_ == "VB"):
+            return "intended", "will"
+        if node is not head:
+            lemma = node.lemma_.lower()
+            if lemma in NEGATING_HEADS and node.i < head.i:
+                return "negated", lemma
+            if lemma in INTENT_HEADS:
+                return "intended", lemma
+            if lemma in HYPOTHETICAL_HEADS:
+                return "hypothetical", lemma
+        if node.dep_ in ("ROOT", "ccomp", "parataxis") or node.head is node:
+            break
+        if node is not head and node.lemma_.lower() in REPORTING_VERBS:
+            break
+        if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head  # coordinated verbs share auxiliaries and modals ("could attack and seize")
+            continue
+        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("xcomp", "advcl", "acl", "pcomp", "relcl", "pobj", "dobj", "acomp"):
+            break
+        node = node.head
+    return "asserted", None
+
+
+def _reported(node: Token) -> bool:
+    """Whether a clause is the content of a reporting verb ("said they would ...")."""
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    return node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS | {"announce", "declare", "warn"}
+
+
+_NEG_WORDS = frozenset({"not", "n't", "never", "no"})
+_HYPO_WORDS = MODAL_HYPOTHETICAL | {"if", "unless", "avoid", "prevent", "fear", "fears", "risk", "potential", "possible"}
+_INTENT_WORDS = frozenset({"will", "ready", "willing", "plan", "plans", "planned", "planning", "threaten", "threatens",
+                           "threatened", "threatening", "vow", "vowed", "vows", "pledge", "pledged", "intend",
+                           "intends", "intended", "prepared", "readiness", "willingness", "agreed", "agreeing",
+                           "decided", "want", "wants", "seek", "seeks", "aim", "aims"})
+
+
+def _modality_from_window(span: Span, sent: Span) -> tuple[str, str | None]:
+    """Modality from the four words before the trigger (rules-only pipeline)."""
+    doc = span.doc
+    window = [t.lower_ for t in doc[max(sent.start, span.start - 4): span.start]]
+    for words, modality in ((_NEG_WORDS, "negated"), (_HYPO_WORDS, "hypothetical"), (_INTENT_WORDS, "intended")):
+        cue = next((w for w in reversed(window) if w in words), None)
+        if cue is not None:
+            return modality, cue
+    before = [t.lower_ for t in doc[max(sent.start, span.start - 12): span.start]]
+    cue = next((w for w in reversed(before) if w in ("if", "unless")), None)
+    return ("hypothetical", cue) if cue else ("asserted", None)
+
+
+# --------------------------------------------------------------------------------------------
+# Actors
+
+
+def _phrase(token: Token) -> str | None:
+    """The name-like phrase headed by ``token`` ("US forces", "Kata'ib Hezbollah"), None for pronouns."""
+    if token.lower_ in PRONOUNS or token.pos_ == "PRON":
+        return None
+    if token.ent_type_ and token.ent_iob_ != "O":
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and ent.root == token:
+            left = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod") and c.i < ent.start]
+            start = min([ent.start] + [c.left_edge.i for c in left])
+            return _clean(token.doc[start:ent.end].text)
+    lefts = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod", "poss", "nummod", "npadvmod")]
+    keep = []
+    for c in lefts:
+        if c.lower_ in QUANTIFIERS:
+            continue
+        keep.append(c)
+    start = min([token.i] + [c.left_edge.i for c in keep])
+    while start < token.i and token.doc[start].lower_ in QUANTIFIERS | {"'s", "’s"}:
+        start += 1
+    return _clean(token.doc[start:token.i + 1].text)
+
+
+def _clean(text: str) -> str | None:
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:'\"“”‘’-–—")
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    return text or None
+
+
+def _first(tokens) -> Token | None:
+    return next(iter(tokens), None)
+
+
+def _subject(verb: Token) -> tuple[Token | None, bool]:
+    """(subject, is_passive) of a verb, inherited through xcomp, conj and acomp chains."""
+    node = verb
+    for _ in range(4):
+        for c in node.children:
+            if c.dep_ in ("nsubj", "csubj", "expl"):
+                return c, False
+            if c.dep_ == "nsubjpass":
+                return c, True
+            if c.dep_ == "agent":
+                pobj = _first(g for g in c.children if g.dep_ == "pobj")
+                if pobj is not None:
+                    return pobj, False
+        if node.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp") and node.head is not node:
+            if node.dep_ == "relcl":
+                return node.head, False
+            node = node.head
+        elif node.dep_ in ("acl", "relcl"):
+            return node.head, node.tag_ == "VBN"
+        else:
+            break
+    return None, False
+
+
+def _actors(head: Token, ctx: _DocContext) -> tuple[str | None, str | None]:
+    """actor1 (who acts) and actor2 (who is acted on) of a trigger's clause."""
+    actor1 = actor2 = None
+    if head.pos_ in ("VERB", "AUX", "ADJ"):
+        subject, passive = _subject(head)
+        agent = _first(g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj")
+        obj = _first(c for c in head.children if c.dep_ in ("dobj", "dative"))
+        if passive:
+            actor1 = _phrase(agent) if agent is not None else None
+            actor2 = _phrase(subject) if subject is not None else None
+        else:
+            actor1 = _phrase(subject) if subject is not None else None
+            actor2 = _phrase(obj) if obj is not None and obj.ent_type_ not in ("DATE", "TIME") else None
+        if actor2 is None:
+            actor2 = _prep_actor(head, ("on", "against", "with", "at", "to"))
+    else:
+        owner = _first(c for c in head.children if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")))
+        actor1 = _phrase(owner) if owner is not None else _prep_actor(head, ("by", "from"))
+        between = _first(g for c in head.children if c.dep_ == "prep" and c.lower_ in ("between", "among") for g in c.children if g.dep_ == "pobj")
+        if between is not None:
+            others = list(between.conjuncts)
+            actor1 = actor1 or _phrase(between)
+            actor2 = _phrase(others[0]) if others else None
+        else:
+            actor2 = _prep_actor(head, ("on", "against", "to", "with"))
+        if actor1 is None and head.dep_ in ("dobj", "pobj") and head.head.lemma_.lower() in LIGHT_VERBS | {"for", "of"}:
+            verb = head.head if head.dep_ == "dobj" else head.head.head
+            if head.dep_ == "pobj" and verb.dep_ == "dobj":
+                verb = verb.head
+            if verb.pos_ in ("VERB", "AUX"):
+                subject, passive = _subject(verb)
+                actor1 = _phrase(subject) if subject is not None and not passive else None
+    if actor1 == actor2:
+        actor2 = None
+    return actor1, actor2
+
+
+def _prep_actor(head: Token, preps: tuple[str, ...]) -> str | None:
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            pobj = _first(c for c in prep.children if c.dep_ == "pobj")
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not _is_place_token(pobj):
+                return _phrase(pobj)
+    return None
+
+
+def _is_place_token(token: Token) -> bool:
+    doc = token.doc
+    return any(s.start <= token.i < s.end for s in doc.spans.get("toponyms", [])) and token.ent_type_ not in ("ORG", "NORP", "PERSON")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^\w ]", "", name.lower().replace("'s", "").replace("’s", "")).replace("the ", "").strip()
+
+
+def _normalise_actors(events: list[dict], doc: Doc) -> list[dict]:
+    """Map each actor to the longest mention in the article whose words contain its words and
+    that ends with the same word ("Sudani" -> "Prime Minister Mohammed Shia al-Sudani")."""
+    names = {e[k] for e in events for k in ("actor1", "actor2") if e[k]}
+    names |= {_clean(ent.text) for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")} - {None}
+    keyed = {n: _key(n) for n in names}
+    canonical = {}
+    for name, key in keyed.items():
+        words = key.split()
+        if not words:
+            continue
+        best = name
+        for other, okey in keyed.items():
+            owords = okey.split()
+            if len(owords) > len(best.split()) and owords and owords[-1].endswith(words[-1]) and set(words) <= set(owords):
+                best = other
+        canonical[name] = best
+    for e in events:
+        for k in ("actor1", "actor2"):
+            if e[k]:
+                e[k] = canonical.get(e[k], e[k])
+    return events
+
+
+# --------------------------------------------------------------------------------------------
+# Date
+
+
+def _clause_head(token: Token) -> Token:
+    """The verb (or root) heading the clause a token is in."""
+    node = token
+    for _ in range(12):
+        if node.pos_ in ("VERB", "AUX") or node.dep_ == "ROOT" or node.head is node:
+            return node
+        node = node.head
+    return node
+
+
+def _anchor_clause(token: Token) -> Token:
+    """The clause a time or place expression anchors: temporal subordinate clauses ("since the war
+    began 18 months ago") anchor the clause they modify."""
+    clause = _clause_head(token)
+    if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS for c in clause.children):
+        return _clause_head(clause.head)
+    if clause.dep_ == "pcomp" and clause.head.lower_ in TEMPORAL_MARKS:
+        return _clause_head(clause.head.head)
+    return clause
+
+
+def _governing_clauses(head: Token) -> list[Token]:
+    """The trigger itself, its clause, and the clauses above it (not crossing reporting verbs)."""
+    out = [head]
+    clause = _clause_head(head if head.pos_ not in ("VERB", "AUX") else head)
+    if clause is not head:
+        out.append(clause)
+    node = clause
+    for _ in range(5):
+        if node.dep_ in ("ROOT", "ccomp", "parataxis") or node.head is node:
+            break
+        node = _clause_head(node.head)
+        if node.lemma_.lower() in REPORTING_VERBS:
+            break
+        out.append(node)
+    return out
+
+
+def _date_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
+    """The time expression of the trigger's clause, else of the nearest governing clause, else the
+    publication time at month precision (``date_basis="publication"``), else undated."""
+    candidates = [s for s in ctx.timexes if s.start >= sent.start and s.end <= sent.end]
+    chosen = None
+    if candidates and ctx.parsed:
+        anchors = {}
+        for s in candidates:
+            root = s.root
+            if root.i <= head.i < root.i + 1:
+                continue
+            anchors.setdefault(_anchor_clause(root).i, []).append(s)
+            if head.pos_ not in ("VERB", "AUX") and any(a.i == head.i for a in root.ancestors):
+                anchors.setdefault(-1 - head.i, []).append(s)
+        for level, node in enumerate(_governing_clauses(head)):
+            found = anchors.get(-1 - node.i if node is head and head.pos_ not in ("VERB", "AUX") else node.i)
+            if node is head and head.pos_ not in ("VERB", "AUX"):
+                found = anchors.get(-1 - head.i)
+            if found:
+                chosen = min(found, key=lambda s: abs(s.start - head.i))
+                break
+    elif candidates:
+        chosen = min(candidates, key=lambda s: min(abs(s.start - head.i), abs(s.end - 1 - head.i)))
+    if chosen is not None:
+        t = _timex(chosen)
+        return {
+            "date_text": chosen.text, "date_start": t.get("start"), "date_end": t.get("end"),
+            "date_precision": t.get("granularity"), "date_modifier": t.get("modifier"),
+            "date_value": t.get("value"), "date_basis": t.get("basis") or "explicit",
+        }
+    return _publication_date(ctx.doc._.dct)
+
+
+def _publication_date(dct: str | None) -> dict:
+    """No date in the clause: the month of publication up to the publication day (coarse)."""
+    day = _iso_day(dct)
+    if day is None:
+        return {"date_text": None, "date_start": None, "date_end": None, "date_precision": None,
+                "date_modifier": None, "date_value": None, "date_basis": "undated"}
+    return {"date_text": None, "date_start": day.replace(day=1).isoformat(), "date_end": day.isoformat(),
+            "date_precision": "month", "date_modifier": None, "date_value": day.strftime("%Y-%m"),
+            "date_basis": "publication"}
+
+
+def _iso_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Place
+
+
+_NO_PLACE = {"place_text": None, "place_start": None, "place_end": None, "place_name": None,
+             "geonameid": None, "latitude": None, "longitude": None, "geo_precision": None,
+             "geo_level": None, "admin1": None, "country": None}
+
+
+PLACE_LINK_MAX_COST = 4
+"""Largest dependency-path cost (see :func:`place_link_cost`) at which a toponym is the event's place."""
+
+# cost of each step on the path from the toponym up to the meeting point with the trigger
+_UP_COST = {"pobj": 0, "prep": 1, "compound": 0, "appos": 0, "conj": 1, "nmod": 0, "amod": 1, "poss": 1,
+            "npadvmod": 1, "pcomp": 1, "dobj": 1, "attr": 1, "oprd": 1, "dative": 1, "advmod": 1, "nummod": 1,
+            "acl": 2, "relcl": 3, "nsubj": 2, "nsubjpass": 2, "agent": 1, "punct": 1, "cc": 1, "dep": 2,
+            "advcl": 3, "xcomp": 3}
+# cost of each step on the path from the trigger up to the meeting point
+_DOWN_COST = {"advcl": 1, "xcomp": 1, "conj": 1, "dobj": 0, "pobj": 0, "prep": 1, "nsubj": 1, "nsubjpass": 0,
+              "acl": 1, "relcl": 2, "attr": 1, "compound": 1, "amod": 1, "appos": 1, "pcomp": 1, "npadvmod": 1,
+              "acomp": 1, "dep": 2, "oprd": 1}
+
+
+def place_link_cost(place: Token, trigger: Token) -> int | None:
+    """Cost of the dependency path between a toponym's head and an event trigger: 0 for "in X"
+    on the trigger itself, more for each step through subjects, clauses and non-locative
+    prepositions; None when the path crosses a reported clause (``ccomp``) or the sentence.
+
+    >>> # "Gunmen killed a driver in the Shalman area" -> killed ... in -> area -> Shalman: low cost
+    """
+    if place.sent != trigger.sent:
+        return None
+    up = [place] + list(place.ancestors)
+    index = {t.i: n for n, t in enumerate(up)}
+    down_cost, node = 0, trigger
+    for _ in range(12):
+        if node.i in index:
+            break
+        if node.dep_ in ("ccomp", "parataxis", "csubj") or node.head is node:
+            return None
+        down_cost += _DOWN_COST.get(node.dep_, 3)
+        node = node.head
+    else:
+        return None
+    meet = node
+    up_cost, locative = 0, False
+    for t in up[:index[meet.i]]:
+        if t.dep_ in ("ccomp", "parataxis"):
+            return None
+        if t.dep_ in ("nsubj", "nsubjpass", "agent") and not locative:
+            return None  # the place names the actor ("Israel captured", "US forces destroyed")
+        if t.dep_ == "prep" and t.lower_ == "by" and not locative:
+            return None
+        step = _UP_COST.get(t.dep_, 3)
+        if t.dep_ == "prep":
+            if t.lower_ in LOCATIVE_PREPS:
+                locative = True
+            else:
+                step += 2
+        if t.dep_ in ("compound", "amod", "poss") and t.head.lemma_.lower() in FEATURE_NOUNS:
+            step += 1  # "the West Bank city of Nablus": the city, not the region, is the place
+        if t.dep_ == "advmod" and t.lower_ in RELATIVE_DIRECTIONS:
+            step += 2  # "Hilla, just south of Baghdad"
+        up_cost += step
+    if meet.i != trigger.i and meet.lemma_.lower() in REPORTING_VERBS:
+        up_cost += 3
+    # a relative clause on the place ("Hong Kong, where ... met") puts the event there
+    if meet.i == place.i and any(c.lower_ in ("where", "wherein") for c in trigger.children if c.dep_ == "advmod"):
+        return max(0, down_cost - 2)
+    return up_cost + down_cost
+
+
+def place_candidates(head: Token, sent: Span, ctx: _DocContext) -> list[Span]:
+    """Toponyms of the trigger's clause, best first (lowest path cost, then nearest)."""
+    spans = [s for s in ctx.places if s.start >= sent.start and s.end <= sent.end
+             and not (s.start <= head.i < s.end)]
+    if not spans:
+        return []
+    if not ctx.parsed:
+        locative = [s for s in spans if s.start > sent.start and s.doc[s.start - 1].lower_ in LOCATIVE_PREPS
+                    or s.start > sent.start + 1 and s.doc[s.start - 2].lower_ in ("in", "at", "near")]
+        return sorted(locative, key=lambda s: abs(s.start - head.i))
+    scored = []
+    for s in spans:
+        cost = place_link_cost(s.root, head)
+        if cost is not None and cost <= PLACE_LINK_MAX_COST:
+            scored.append((cost, abs(s.start - head.i), s.start, s))
+    return [s for *_, s in sorted(scored, key=lambda x: x[:3])]
+
+
+def _place_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
+    """The toponym of the trigger's clause; else the article's focus place at a coarser
+    ``geo_precision`` (no span); else nothing."""
+    candidates = place_candidates(head, sent, ctx)
+    if candidates:
+        span = candidates[0]
+        place = _place(span) or {}
+        return {
+            "place_text": span.text, "place_start": span.start_char, "place_end": span.end_char,
+            "place_name": place.get("name"), "geonameid": place.get("geonameid"),
+            "latitude": place.get("latitude"), "longitude": place.get("longitude"),
+            "geo_precision": place.get("geo_precision"), "geo_level": place.get("level"),
+            "admin1": place.get("admin1"), "country": place.get("country"),
+        }
+    focus = ctx.focus_place()
+    if focus:
+        return {
+            **_NO_PLACE, "place_name": focus.get("name"), "geonameid": focus.get("geonameid"),
+            "latitude": focus.get("latitude"), "longitude": focus.get("longitude"),
+            "geo_precision": max(int(focus.get("geo_precision") or 4), 3) + (0 if focus.get("level") == "country" else 0),
+            "geo_level": focus.get("level"), "admin1": focus.get("admin1"), "country": focus.get("country"),
+        }
+    return dict(_NO_PLACE)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _dedupe(events: list[dict]) -> list[dict]:
+    """Drop a mention that repeats the kind, sentence, modality and actors of the one before it
+    ("shot and killed": one attack)."""
+    out: list[dict] = []
+    for e in events:
+        prev = out[-1] if out else None
+        if (prev and prev["sentence_start"] == e["sentence_start"] and prev["sub_event_type"] == e["sub_event_type"]
+                and prev["modality"] == e["modality"] and e["trigger_start"] - prev["trigger_end"] <= 12):
+            continue
+        out.append(e)
+    return out

@@ -1,0 +1,774 @@
+"""Merging across articles: near-duplicate stories, inferred publication times, one row per event.
+
+Three steps, in this order (the order matters, see :func:`infer_publication`)::
+
+    articles = load_articles("data/articles")
+    stories = group_stories(articles)                # story_id per article (MinHash LSH)
+    articles = infer_publication(articles, stories)  # undated rewrites borrow their story's date
+    mentions = ...                                   # run the pipeline with doc._.dct = published
+    events = merge_events(mentions, articles, stories)
+
+*Stories* are groups of articles that are rewrites of one report (a wire story and the versions
+outlets made of it). *Events* are real-world happenings; one event may be reported by several
+stories, and one story reports several events. :func:`merge_events` joins the event mentions of
+all articles into one row per event, with every report listed in ``sources``.
+
+Example::
+
+    >>> stories = group_stories(articles)                       # doctest: +SKIP
+    >>> stories.nunique()                                        # doctest: +SKIP
+    1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from datasketch import MinHash, MinHashLSH
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from timeline.schema import EVENT_COLUMNS
+
+__all__ = [
+    "group_stories", "infer_publication", "link_mentions", "merge_events", "evaluate_merging",
+    "mention_keys", "MergeSettings", "load_merging_set", "align_mentions",
+]
+
+STORY_THRESHOLD = 0.22
+"""Jaccard similarity of two articles' word sets above which they are rewrites of one story.
+
+Tuned on paraphrased rewrites (the seed articles' pairs lie between 0.19 and 0.36) against
+same-topic different-story pairs (GeoVirus outbreak reports: 13 of 26,106 pairs above 0.22)."""
+STORY_WINDOW_DAYS = 7
+"""Two dated articles more than this many days apart are never rewrites of one story."""
+NUM_PERM = 128
+"""MinHash permutations (fixed, with a fixed seed, so story ids are the same on every run)."""
+MINHASH_SEED = 1
+PUBLICATION_LOOKBACK_DAYS = 3
+"""A mention dated only by its article's publication time happened up to this many days before
+it: news reports what happened in the last day or two; older events come with a date."""
+
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_STEM = 6
+_BASIS_RANK = {"explicit": 0, "relative_text": 1, "relative_dct": 2, "inferred": 3, "publication": 4,
+               "undated": 5}
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5}
+_DCT_BASES = frozenset({"relative_dct", "publication"})
+
+
+# --------------------------------------------------------------------------------------------
+# text features
+
+
+def _words(text: str | None) -> list[str]:
+    """Lower-cased words of ``text`` with apostrophes unified; empty for None."""
+    if not isinstance(text, str):
+        return []
+    return [m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)]
+
+
+def _stems(text: str | None, stem: int = _STEM) -> set[str]:
+    """Content-word stems: stop words and one- or two-letter words dropped, words cut to ``stem``
+    letters (a crude stemmer that makes "disarm", "disarming" and "disarmament" one feature)."""
+    return {w[:stem] for w in _words(text) if w not in STOP_WORDS and (len(w) > 2 or w.isdigit())}
+
+
+def article_features(text: str) -> set[str]:
+    """The set an article is compared by: content-word stems, plus each capitalised word or number
+    once more (tagged ``@``), so the names and figures rewrites keep weigh twice.
+
+    >>> sorted(article_features("Militias left Mosul in 2025."))
+    ['2025', '@2025', '@milit', '@mosul', 'left', 'milit', 'mosul']
+    """
+    out: set[str] = set()
+    for m in _WORD.finditer(text or ""):
+        word = m.group(0)
+        low = word.lower().replace("’", "'")
+        if low in STOP_WORDS or (len(low) < 3 and not low.isdigit()) or low.isdigit() and len(low) < 2:
+            continue
+        out.add(low[:_STEM])
+        if word[0].isupper() or word[0].isdigit():
+            out.add("@" + low[:_STEM])
+    return out
+
+
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                      "ninety": 90})
+
+
+def _numbers(sentence: str | None, date_text: str | None = None) -> frozenset:
+    """The counts a sentence gives ("three fighters", "40 people", "1,200"), as integers; years,
+    and the words of its linked date expression, left out.
+
+    >>> sorted(_numbers("Forty people were held and 3 hurt on June 3", "June 3"))
+    [3, 40]
+    """
+    if not isinstance(sentence, str):
+        return frozenset()
+    if isinstance(date_text, str) and date_text:
+        sentence = sentence.replace(date_text, " ")
+    out = set()
+    for word in _words(sentence):
+        digits = word.replace(",", "")
+        if digits.isdigit():
+            if not (len(digits) == 4 and 1900 <= int(digits) <= 2100):
+                out.add(int(digits))
+        elif word in _NUMBER_WORDS:
+            out.add(_NUMBER_WORDS[word])
+    return frozenset(out)
+
+
+def _jaccard(a: set, b: set) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _short_hash(text: str, digits: int = 12) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:digits]
+
+
+def _missing(value) -> bool:
+    """True for None, NaN, pandas NA and empty strings."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _value(value):
+    """``value`` with missing values as None."""
+    return None if _missing(value) else value
+
+
+def _day(value) -> date | None:
+    """The date of an ISO 8601 date or date-time string (``2025-04-07T09:34`` -> 2025-04-07)."""
+    if _missing(value):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# stories
+
+
+def _check_articles(articles: pd.DataFrame, needed: tuple[str, ...]) -> None:
+    absent = [c for c in needed if c not in articles.columns]
+    if absent:
+        raise ValueError(f"article table lacks column(s) {', '.join(absent)}")
+    ids = articles["article_id"]
+    if ids.isna().any():
+        raise ValueError("article table has rows without article_id")
+    duplicated = sorted(set(ids[ids.duplicated()].astype(str)))
+    if duplicated:
+        raise ValueError(f"article table repeats article_id {', '.join(duplicated[:5])}")
+
+
+def group_stories(articles: pd.DataFrame, threshold: float = STORY_THRESHOLD,
+                  window_days: int = STORY_WINDOW_DAYS) -> pd.Series:
+    """The story each article belongs to: ``story-`` + 12 hex digits of a hash of its members' ids.
+
+    Articles are compared by :func:`article_features` of title and text. MinHash LSH (datasketch,
+    ``NUM_PERM`` permutations, seed ``MINHASH_SEED``, at half the threshold) proposes candidate
+    pairs; a pair is linked
+    when its exact Jaccard similarity is at least ``threshold`` and
+    no two dated members of the resulting story were published more than ``window_days`` apart.
+    Stories are the connected groups of linked articles (linked most similar pair first).
+    Returns a Series named ``story_id`` on ``articles.index``.
+
+    >>> group_stories(articles).groupby(level=0).size()         # doctest: +SKIP
+    """
+    _check_articles(articles, ("article_id", "text"))
+    ids = articles["article_id"].astype(str).tolist()
+    titles = articles["title"] if "title" in articles.columns else pd.Series([""] * len(ids))
+    texts = [f"{t if isinstance(t, str) else ''}\n{x if isinstance(x, str) else ''}"
+             for t, x in zip(titles, articles["text"])]
+    published = ([_day(p) for p in articles["published"]] if "published" in articles.columns
+                 else [None] * len(ids))
+    features = [article_features(t) for t in texts]
+
+    # LSH finds pairs near its threshold only by chance: ask it for half the similarity, then check
+    # each candidate pair exactly
+    lsh = MinHashLSH(threshold=threshold / 2, num_perm=NUM_PERM)
+    signatures = []
+    for i, feats in enumerate(features):
+        sig = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+        sig.update_batch([f.encode("utf-8") for f in sorted(feats)])
+        signatures.append(sig)
+        if feats:
+            lsh.insert(i, sig)
+
+    pairs = []
+    for i, feats in enumerate(features):
+        if feats:
+            pairs.extend((_jaccard(feats, features[j]), i, j) for j in lsh.query(signatures[i]) if j > i)
+    parent = list(range(len(ids)))
+    span = [(d, d) for d in published]  # earliest and latest publication day of each group
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # most similar pairs first; a link that would make a story span more than window_days is
+    # refused, so an undated article cannot chain two stories of different weeks together
+    for similarity, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        ri, rj = find(i), find(j)
+        if similarity < threshold or ri == rj:
+            continue
+        days = [d for d in (*span[ri], *span[rj]) if d is not None]
+        if days and (max(days) - min(days)).days > window_days:
+            continue
+        parent[rj] = ri
+        span[ri] = (min(days), max(days)) if days else (None, None)
+
+    members: dict[int, list[str]] = {}
+    for i in range(len(ids)):
+        members.setdefault(find(i), []).append(ids[i])
+    story_of_root = {root: "story-" + _short_hash("\n".join(sorted(m))) for root, m in members.items()}
+    return pd.Series([story_of_root[find(i)] for i in range(len(ids))], index=articles.index,
+                     name="story_id", dtype=object)
+
+
+def infer_publication(articles: pd.DataFrame, stories: pd.Series) -> pd.DataFrame:
+    """A copy of ``articles`` where each article without ``published`` borrows its story's date.
+
+    The borrowed value is the (lower) median publication day of the story's dated members, as an
+    ISO date (the day only: rewrites appear within hours or days of each other, so the time of day
+    would be false precision), with ``published_basis="inferred"``. Articles whose story has no
+    dated member keep an empty ``published``. Also adds the ``story_id`` column.
+
+    Run this BEFORE the pipeline: relative dates ("last month") and publication-dated events are
+    resolved against ``doc._.dct``, which is the article's ``published``. The extraction flow is
+    load -> :func:`group_stories` -> :func:`infer_publication` -> pipeline -> :func:`merge_events`.
+
+    >>> infer_publication(articles, group_stories(articles))[["published", "published_basis"]]  # doctest: +SKIP
+    """
+    _check_articles(articles, ("article_id", "published"))
+    out = articles.copy()
+    out["story_id"] = stories.reindex(out.index).astype(object)
+    if "published_basis" not in out.columns:
+        out["published_basis"] = None
+    out["published"] = out["published"].astype(object)
+    out["published_basis"] = out["published_basis"].astype(object)
+    days = out["published"].map(_day)
+    for story, idx in out.groupby("story_id", sort=True).groups.items():
+        dated = sorted(d for d in days[idx] if d is not None)
+        if not dated:
+            continue
+        borrowed = dated[(len(dated) - 1) // 2].isoformat()
+        for i in idx:
+            if _missing(out.at[i, "published"]):
+                out.at[i, "published"] = borrowed
+                out.at[i, "published_basis"] = "inferred"
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# mentions -> events
+
+
+@dataclass(frozen=True)
+class MergeSettings:
+    """Weights and thresholds of :func:`link_mentions` (tuned on ``tests/data/merging``).
+
+    Two mentions of one family (PLOVER code, else event type) and one modality, with compatible
+    dates and places, get the score::
+
+        sentence similarity + actor_weight * actor overlap + place bonus + date bonus
+        + same_trigger + same_story (or same_article) - kind penalty - other_numbers
+
+    (similarities in [0, 1]; ``other_numbers`` when the sentences give counts and none agree: "40
+    arrested" and "12 arrested" are two events) and are mergeable when it reaches ``threshold``, or
+    ``threshold_unknown_place`` when a place is unknown (a missing place vetoes nothing, so the
+    rest must agree more). Clusters join when the mean margin (score - threshold) of all their
+    cross pairs is at least ``average_margin`` (average linkage).
+    """
+
+    threshold: float = 0.4
+    threshold_unknown_place: float = 0.5
+    actor_weight: float = 0.3
+    same_place: float = 0.3
+    nested_place: float = 0.15
+    other_place: float = 0.2
+    other_numbers: float = 0.2
+    both_dated: float = 0.15
+    same_trigger: float = 0.1
+    same_story: float = 0.2
+    same_article: float = 0.3
+    other_sub_event_type: float = 0.1
+    other_event_type: float = 0.2
+    near_date: float = 0.2
+    date_slack_days: int = 1
+    lookback_days: int = PUBLICATION_LOOKBACK_DAYS
+    average_margin: float = -0.2
+
+
+def mention_keys(mentions: pd.DataFrame) -> pd.Series:
+    """A stable key per mention: ``article_id@trigger_start`` (``article_id#n`` for the n-th
+    mention of an article when the trigger offset is unknown)."""
+    keys = []
+    seen: Counter = Counter()
+    starts = mentions["trigger_start"] if "trigger_start" in mentions.columns else [None] * len(mentions)
+    for article_id, start in zip(mentions["article_id"].astype(str), starts):
+        seen[article_id] += 1
+        keys.append(f"{article_id}@{int(start)}" if not _missing(start) else f"{article_id}#{seen[article_id]}")
+    return pd.Series(keys, index=mentions.index, name="mention_key", dtype=object)
+
+
+@dataclass
+class _Mention:
+    """What the pair test needs of one mention, prepared once."""
+
+    family: tuple
+    event_type: str | None
+    sub_event_type: str | None
+    article_id: str
+    story_id: str | None
+    sentence_start: int | None
+    start: date | None
+    end: date | None
+    basis: str
+    geonameid: str | None
+    level: str | None
+    admin1: str | None
+    country: str | None
+    place_words: frozenset
+    place_inherited: bool
+    sentence_words: frozenset
+    sentence_stems: frozenset
+    numbers: frozenset
+    actor_stems: frozenset
+    trigger_stem: str | None
+
+
+def _prepare(row, story_id: str | None) -> _Mention:
+    basis = row.get("date_basis") or "undated"
+    start, end = _day(row.get("date_start")), _day(row.get("date_end"))
+    if start and not end:
+        end = start
+    if end and not start:
+        start = end
+    if start is None:
+        basis = "undated"
+    actors = " ".join(str(row.get(c)) for c in ("actor1", "actor2") if not _missing(row.get(c)))
+    trigger = _words(row.get("trigger"))
+    event_type = _value(row.get("event_type"))
+    return _Mention(
+        family=(_value(row.get("plover")) or event_type, _value(row.get("modality")) or "asserted"),
+        event_type=event_type, sub_event_type=_value(row.get("sub_event_type")),
+        article_id=str(row["article_id"]), story_id=story_id,
+        sentence_start=None if _missing(row.get("sentence_start")) else int(row.get("sentence_start")),
+        start=start, end=end, basis=basis,
+        geonameid=None if _missing(row.get("geonameid")) else str(row.get("geonameid")),
+        level=_value(row.get("geo_level")),
+        admin1=_value(row.get("admin1")), country=_value(row.get("country")),
+        place_words=frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col))),
+        place_inherited=_missing(row.get("place_text")),
+        sentence_words=frozenset(_words(row.get("sentence"))),
+        sentence_stems=frozenset(_stems(row.get("sentence"))),
+        numbers=_numbers(row.get("sentence"), row.get("date_text")),
+        actor_stems=frozenset(_stems(actors, 5)),
+        trigger_stem=trigger[-1][:5] if trigger else None,
+    )
+
+
+def _date_relation(a: _Mention, b: _Mention, lookback: int, slack: int) -> str | None:
+    """``"both"`` (two dated intervals that overlap), ``"weak"`` (one publication-dated or undated,
+    compatible), ``"near"`` (two dated intervals at most ``slack`` days apart: a date expression
+    linked to the neighbouring event, "condemned on Thursday the strike of Wednesday") or None
+    (incompatible). A publication-dated mention happened in the ``lookback`` days up to the
+    publication day (the end of its interval)."""
+    if a.basis == "undated" or b.basis == "undated":
+        return "weak"
+
+    def interval(m: _Mention) -> tuple[date, date]:
+        if m.basis == "publication":
+            return m.end - timedelta(days=lookback), m.end
+        return m.start, m.end
+
+    (s1, e1), (s2, e2) = interval(a), interval(b)
+    gap = max((s1 - e2).days, (s2 - e1).days)
+    if gap > 0:
+        return "near" if gap <= slack and "publication" not in (a.basis, b.basis) else None
+    return "weak" if "publication" in (a.basis, b.basis) else "both"
+
+
+def _place_relation(a: _Mention, b: _Mention) -> str | None:
+    """``"same"``, ``"nested"`` (one is the admin-1 region or country containing the other),
+    ``"unknown"`` (a place is unknown or unresolved), ``"differ"`` (two different places, one of
+    them only the article's place, not written in the mention's clause) or None (two different
+    places written in the mentions' clauses).
+
+    Two places also count as the same when the name of one occurs in the other's evidence
+    sentence: a mention links to one toponym, and "evacuated Mosul and Anbar" and "evacuated
+    Baghdad, Mosul and Anbar" are one event however each mention was linked."""
+    if not a.place_words and a.geonameid is None or not b.place_words and b.geonameid is None:
+        return "unknown"
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return "same"
+    if a.place_words and a.place_words == b.place_words:
+        return "same"
+    if (a.place_words and a.place_words <= b.sentence_words) or (b.place_words and b.place_words <= a.sentence_words):
+        return "same"
+    if a.geonameid is None or b.geonameid is None:
+        return "unknown"
+    for outer, inner in ((a, b), (b, a)):
+        if outer.country is None or outer.country != inner.country:
+            continue
+        if outer.level == "country":
+            return "nested"
+        if outer.level == "admin1" and outer.admin1 is not None and outer.admin1 == inner.admin1:
+            return "nested"
+    return "differ" if a.place_inherited or b.place_inherited else None
+
+
+def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | None:
+    """The merge score of two mentions of one family minus the threshold that applies (so a pair
+    is mergeable at 0 or more), or None when they cannot be one event (dates or places differ)."""
+    dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
+    if dates is None:
+        return None
+    place = _place_relation(a, b)
+    if place is None:
+        return None
+    same_sentence = a.article_id == b.article_id and a.sentence_start is not None and a.sentence_start == b.sentence_start
+    score = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
+    if a.actor_stems and b.actor_stems:
+        score += settings.actor_weight * len(a.actor_stems & b.actor_stems) / min(len(a.actor_stems), len(b.actor_stems))
+    score += {"same": settings.same_place, "nested": settings.nested_place,
+              "differ": -settings.other_place}.get(place, 0.0)
+    score += {"both": settings.both_dated, "near": -settings.near_date}.get(dates, 0.0)
+    score += settings.same_trigger if a.trigger_stem and a.trigger_stem == b.trigger_stem else 0.0
+    if a.numbers and b.numbers and not a.numbers & b.numbers:
+        score -= settings.other_numbers
+    if a.article_id == b.article_id:
+        score += settings.same_article
+    elif a.story_id is not None and a.story_id == b.story_id:
+        score += settings.same_story
+    if a.event_type != b.event_type:
+        score -= settings.other_event_type
+    elif a.sub_event_type and b.sub_event_type and a.sub_event_type != b.sub_event_type:
+        score -= settings.other_sub_event_type
+    return score - (settings.threshold if place in ("same", "nested") else settings.threshold_unknown_place)
+
+
+def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
+                  settings: MergeSettings | None = None) -> pd.Series:
+    """The event each mention belongs to: ``ev-`` + 12 hex digits of a hash of the sorted keys
+    (:func:`mention_keys`) of the event's mentions, on ``mentions.index``.
+
+    ``stories`` maps article ids to story ids (rewrites of one story more likely report one event).
+    Only mentions of one family (PLOVER code, else event type) and modality are compared; a pair
+    is mergeable when its :func:`_pair_score` is 0 or more. Clusters grow from the best-scoring
+    mergeable pairs down; two clusters join only when no cross pair is incompatible (dates or
+    places differ) and the cross pairs' mean score is at least ``average_margin``, so one vague
+    mention cannot chain two different events together.
+    """
+    settings = settings or MergeSettings()
+    stories = stories or {}
+    keys = mention_keys(mentions)
+    rows = mentions.to_dict("records")
+    prepared = [_prepare(r, stories.get(str(r["article_id"]))) for r in rows]
+    positions = sorted(range(len(rows)), key=lambda i: keys.iloc[i])
+
+    cluster_of = list(range(len(rows)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(rows))}
+    blocks: dict[tuple, list[int]] = {}
+    for i in positions:
+        blocks.setdefault(prepared[i].family, []).append(i)
+
+    for block in blocks.values():
+        scores: dict[tuple[int, int], float] = {}
+        for x, i in enumerate(block):
+            for j in block[x + 1:]:
+                s = _pair_score(prepared[i], prepared[j], settings)
+                if s is not None:
+                    scores[(min(i, j), max(i, j))] = s
+        edges = sorted(((s, i, j) for (i, j), s in scores.items() if s >= 0),
+                       key=lambda e: (-e[0], keys.iloc[e[1]], keys.iloc[e[2]]))
+        for _, i, j in edges:
+            ci, cj = cluster_of[i], cluster_of[j]
+            if ci == cj:
+                continue
+            cross = [scores.get((min(p, q), max(p, q))) for p in members[ci] for q in members[cj]]
+            if any(s is None for s in cross) or sum(cross) / len(cross) < settings.average_margin:
+                continue
+            for p in members[cj]:
+                cluster_of[p] = ci
+            members[ci].extend(members.pop(cj))
+
+    event_of = {c: "ev-" + _short_hash("\n".join(sorted(keys.iloc[p] for p in m))) for c, m in members.items()}
+    return pd.Series([event_of[cluster_of[i]] for i in range(len(rows))], index=mentions.index,
+                     name="event_id", dtype=object)
+
+
+def _source_order(published: str | None, article_id: str) -> tuple:
+    """Sources come in publication order, undated ones last, ties by article id."""
+    return (published is None, published or "", article_id)
+
+
+def _offset(value) -> int:
+    return -1 if _missing(value) else int(value)
+
+
+def _representative_date(group: pd.DataFrame) -> dict:
+    """The date columns of the member with the best date: the most reliable basis first
+    (explicit, then resolved in the text, against a printed publication time, against an inferred
+    one, publication-dated, undated), then the finest precision, the narrowest interval and the
+    first source. A publication-dated event takes its earliest report's date."""
+    def rank(row) -> tuple:
+        start, end = _day(row["date_start"]), _day(row["date_end"])
+        width = (end - start).days if start and end else 10 ** 6
+        if row["date_basis"] == "publication":
+            width = (end or date.max).toordinal()
+        return (_BASIS_RANK.get(row["date_basis"], 5), _PRECISION_RANK.get(row["date_precision"], 9),
+                width, row["_order"])
+    best = min(group.to_dict("records"), key=rank)
+    return {c: best.get(c) for c in ("date_start", "date_end", "date_precision", "date_modifier",
+                                     "date_value", "date_text", "date_basis")}
+
+
+def _representative_place(group: pd.DataFrame) -> dict:
+    """The place columns of the member with the most precise resolved place (lowest
+    ``geo_precision``), ties going to the place most members name, then to the first source;
+    with no resolved place, the first member's place text."""
+    columns = ("place_text", "place_name", "latitude", "longitude", "geo_precision", "geo_level",
+               "admin1", "country", "geonameid")
+    records = group.to_dict("records")
+    resolved = [r for r in records if not _missing(r.get("geonameid"))]
+    if not resolved:
+        named = [r for r in records if not _missing(r.get("place_text"))]
+        best = named[0] if named else records[0]
+        return {c: best.get(c) if c == "place_text" else None for c in columns}
+    counts = Counter(str(r["geonameid"]) for r in resolved)
+    best = min(resolved, key=lambda r: (r.get("geo_precision") if not _missing(r.get("geo_precision")) else 9,
+                                        -counts[str(r["geonameid"])], r["_order"]))
+    return {c: best.get(c) for c in columns}
+
+
+def _most_common(values, order) -> object:
+    """The most frequent non-missing value, ties to the one seen first in ``order``."""
+    present = [(o, v) for o, v in zip(order, values) if not _missing(v)]
+    if not present:
+        return None
+    counts = Counter(v for _, v in present)
+    return min(present, key=lambda ov: (-counts[ov[1]], ov[0]))[1]
+
+
+def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Series | None = None,
+                 settings: MergeSettings | None = None) -> pd.DataFrame:
+    """One row per real-world event from one row per event mention.
+
+    ``mentions`` holds the dicts of ``doc._.events`` plus ``article_id``; ``articles`` is the article
+    table (after :func:`infer_publication`, so inferred publication times are known); ``stories``
+    is :func:`group_stories`'s result (default: the ``story_id`` column of ``articles``, else
+    computed). Returns EVENT_COLUMNS (plus ``model`` when the mentions have it), rows sorted by
+    (date_start, event_type, place_name, event_id).
+
+    - Mentions whose date was resolved against an inferred publication time get
+      ``date_basis="inferred"``.
+    - ``sources``: one entry per article, ``{article_id, outlet, published, sentence, url, title}``
+      sorted by (published, article_id), ``published`` empty when it was only inferred, ``sentence``
+      the article's first evidence sentence for the event; ``source_count`` counts them and
+      ``independent_source_count`` counts their stories (rewrites of one wire story count once).
+    - Representative values: kind and PLOVER code by majority; date from the member with the most
+      reliable, most precise date (:func:`_representative_date`); place from the member with the
+      most precise place (:func:`_representative_place`); actors by majority; trigger, sentence,
+      article_id and story_id from the first source.
+    """
+    _check_articles(articles, ("article_id",))
+    extras = [c for c in ("model",) if c in mentions.columns]
+    columns = list(EVENT_COLUMNS) + extras
+    if mentions.empty:
+        return pd.DataFrame(columns=columns)
+    if "article_id" not in mentions.columns:
+        raise ValueError("mention table lacks column article_id")
+    article_table = articles.set_index(articles["article_id"].astype(str), drop=False)
+    unknown = sorted(set(mentions["article_id"].astype(str)) - set(article_table.index))
+    if unknown:
+        raise ValueError(f"mentions name article(s) missing from the article table: {', '.join(unknown[:5])}")
+    if stories is None:
+        stories = articles["story_id"] if "story_id" in articles.columns else group_stories(articles)
+    story_of = dict(zip(articles["article_id"].astype(str), stories.reindex(articles.index)))
+
+    def article_field(article_id: str, column: str):
+        return _value(article_table.at[article_id, column]) if column in article_table.columns else None
+
+    m = mentions.copy().reset_index(drop=True)
+    m["article_id"] = m["article_id"].astype(str)
+    for column in EVENT_COLUMNS:
+        if column not in m.columns:
+            m[column] = None
+    m = m.astype({c: object for c in m.columns})
+    m["event_id"] = link_mentions(m, story_of, settings)
+    inferred = {a for a in m["article_id"].unique() if article_field(a, "published_basis") == "inferred"}
+    m.loc[m["article_id"].isin(inferred) & m["date_basis"].isin(_DCT_BASES), "date_basis"] = "inferred"
+
+    def shown(article_id: str):
+        return None if article_id in inferred else article_field(article_id, "published")
+
+    order_keys = [_source_order(shown(r["article_id"]), r["article_id"])
+                  + (_offset(r.get("sentence_start")), _offset(r.get("trigger_start")))
+                  for r in m.to_dict("records")]
+    rank = {key: n for n, key in enumerate(sorted(set(order_keys)))}
+    m["_order"] = [rank[key] for key in order_keys]
+
+    rows = []
+    for event_id, group in m.groupby("event_id", sort=True):
+        group = group.sort_values("_order", kind="stable")
+        first = group.iloc[0]
+        sources = []
+        for article_id, per_article in group.groupby("article_id", sort=False):
+            sources.append({"article_id": article_id, "outlet": article_field(article_id, "outlet"),
+                            "published": shown(article_id), "sentence": _value(per_article.iloc[0]["sentence"]),
+                            "url": article_field(article_id, "url"), "title": article_field(article_id, "title")})
+        sources.sort(key=lambda s: _source_order(s["published"], s["article_id"]))
+        order = list(group["_order"])
+        row = {
+            "event_id": event_id,
+            "event_type": _most_common(group["event_type"], order),
+            "sub_event_type": _most_common(group["sub_event_type"], order),
+            "plover": _most_common(group["plover"], order),
+            "modality": first["modality"] if not _missing(first["modality"]) else "asserted",
+            **_representative_date(group),
+            **_representative_place(group),
+            "actor1": _most_common(group["actor1"], order),
+            "actor2": _most_common(group["actor2"], order),
+            "trigger": first["trigger"], "sentence": first["sentence"], "article_id": first["article_id"],
+            "sources": json.dumps(sources, ensure_ascii=False, sort_keys=True),
+            "source_count": len(sources),
+            "independent_source_count": len({story_of.get(s["article_id"]) or s["article_id"] for s in sources}),
+            "story_id": story_of.get(first["article_id"]),
+        }
+        for column in extras:
+            row[column] = _most_common(group[column], order)
+        rows.append(row)
+    events = pd.DataFrame(rows, columns=columns)
+    events = events.astype({c: object for c in events.columns})
+    for column in ("latitude", "longitude"):
+        events[column] = pd.to_numeric(events[column], errors="coerce").astype(float)
+    for column in ("source_count", "independent_source_count"):
+        events[column] = events[column].astype(int)
+    events = events.where(events.notna(), None)
+    events["_sort"] = [(r["date_start"] is None, r["date_start"] or "", r["event_type"] or "",
+                        r["place_name"] or "", r["event_id"]) for r in events.to_dict("records")]
+    return events.sort_values("_sort", kind="stable").drop(columns="_sort").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# evaluation
+
+
+def evaluate_merging(predicted: pd.Series, gold: pd.Series) -> dict:
+    """Pairwise merge scores of ``predicted`` event ids against ``gold`` ones (both Series on the
+    same index: one item per mention, aligned to gold).
+
+    A pair of items is *merged* when they share a predicted id and *coreferent* when they share a
+    gold id. Precision, recall and F1 are over merged vs coreferent pairs;
+    ``false_merge_rate`` = wrongly merged pairs / merged pairs (1 - precision) and
+    ``missed_merge_rate`` = coreferent pairs not merged / coreferent pairs (1 - recall) are
+    reported apart, plus ``impure_events`` (share of predicted events joining two gold events).
+
+    >>> evaluate_merging(pd.Series(["a", "a", "b"]), pd.Series([1, 1, 1]))["recall"]
+    0.3333333333333333
+    """
+    if not predicted.index.equals(gold.index):
+        raise ValueError("predicted and gold must share one index")
+    pred = pd.factorize(predicted.astype(str))[0]
+    true = pd.factorize(gold.astype(str))[0]
+
+    def pairs(labels: np.ndarray) -> int:
+        counts = np.bincount(labels) if len(labels) else np.array([], dtype=int)
+        return int((counts * (counts - 1) // 2).sum())
+
+    joint = pd.Series(list(zip(pred, true))).value_counts().to_numpy()
+    both = int((joint * (joint - 1) // 2).sum())
+    merged, coreferent = pairs(pred), pairs(true)
+    precision = both / merged if merged else 1.0
+    recall = both / coreferent if coreferent else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    impure = pd.Series(true).groupby(pred).nunique()
+    return {
+        "items": len(pred), "gold_events": int(len(set(true))), "predicted_events": int(len(set(pred))),
+        "merged_pairs": merged, "coreferent_pairs": coreferent, "correct_pairs": both,
+        "precision": precision, "recall": recall, "f1": f1,
+        "false_merge_rate": (merged - both) / merged if merged else 0.0,
+        "missed_merge_rate": (coreferent - both) / coreferent if coreferent else 0.0,
+        "impure_events": float((impure > 1).mean()) if len(impure) else 0.0,
+    }
+
+
+_ANCHOR = re.compile(r"\[([^\]]+)\]")
+
+
+def load_merging_set(directory) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """A merging test set: ``(articles, gold_stories, gold_anchors)`` from ``directory`` holding
+    ``articles/*.txt`` (front matter and body, read with :func:`timeline.articles.load_articles`) and
+    ``gold.json`` (``stories``: lists of article ids; ``events``: ``{id, event_type, anchors:
+    {article_id: ["phrase with the [event words]", ...]}}``).
+
+    ``gold_stories`` is the gold story of each article (on ``articles.index``); ``gold_anchors`` has
+    one row per anchor: ``article_id, event, event_type, start, end`` (character offsets of the
+    bracketed words in the article text). An anchor that is not found exactly once is an error.
+    """
+    from pathlib import Path
+
+    from timeline.articles import load_articles
+
+    directory = Path(directory)
+    articles = load_articles(directory / "articles")
+    gold = json.loads((directory / "gold.json").read_text(encoding="utf-8"))
+    story_of = {a: f"gold-{n}" for n, members in enumerate(gold["stories"]) for a in members}
+    unassigned = sorted(set(articles["article_id"]) - set(story_of))
+    if unassigned:
+        raise ValueError(f"{directory / 'gold.json'}: articles in no story: {', '.join(unassigned)}")
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    rows = []
+    for event in gold["events"]:
+        for article_id, phrases in event["anchors"].items():
+            text = text_of.get(article_id)
+            if text is None:
+                raise ValueError(f"{directory / 'gold.json'}: event {event['id']} names unknown article {article_id}")
+            for phrase in phrases:
+                plain = _ANCHOR.sub(r"\1", phrase)
+                found = text.find(plain)
+                marked = _ANCHOR.search(phrase)
+                if found < 0 or text.find(plain, found + 1) >= 0 or marked is None:
+                    raise ValueError(f"{directory / 'gold.json'}: anchor {phrase!r} of {event['id']} is not "
+                                     f"found exactly once in {article_id} (or has no [brackets])")
+                start = found + len(_ANCHOR.sub(r"\1", phrase[:marked.start()]))
+                rows.append({"article_id": article_id, "event": event["id"], "event_type": event.get("event_type"),
+                             "start": start, "end": start + len(marked.group(1))})
+    stories = articles["article_id"].map(story_of).rename("story_id")
+    return articles, stories, pd.DataFrame(rows, columns=["article_id", "event", "event_type", "start", "end"])
+
+
+def align_mentions(mentions: pd.DataFrame, anchors: pd.DataFrame) -> pd.Series:
+    """The gold event of each mention (None when it matches no anchor): the event whose anchor in
+    the same article overlaps the mention's trigger; when several do, the one of the mention's
+    event type, then the first."""
+    by_article = {a: g.to_dict("records") for a, g in anchors.groupby("article_id")}
+    out = []
+    for row in mentions.to_dict("records"):
+        start, end = row.get("trigger_start"), row.get("trigger_end")
+        hits = [] if _missing(start) or _missing(end) else [
+            a for a in by_article.get(str(row["article_id"]), []) if a["start"] < int(end) and int(start) < a["end"]]
+        hits.sort(key=lambda a: (a["event_type"] != row.get("event_type"), a["start"]))
+        out.append(hits[0]["event"] if hits else None)
+    return pd.Series(out, index=mentions.index, name="gold_event", dtype=object)
