@@ -62,7 +62,7 @@ def screenshot(html_path, png_path, viewport: tuple[int, int] = (1280, 720), *, 
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(html_path.as_uri())
             page.wait_for_selector(ready, state="attached", timeout=timeout_ms)
-            page.wait_for_timeout(200)
+            page.wait_for_timeout(600)  # let the first redraws settle
             page.screenshot(path=str(png_path))
         finally:
             browser.close()

@@ -96,7 +96,7 @@ def auc(errors: list[float]) -> float:
     """Area under the curve of sorted log errors, scaled to [0, 1] (Gritta et al. 2018; lower is better)."""
     if not errors:
         return float("nan")
-    logs = [math.log(e + 1) / math.log(MAX_ERROR_KM) for e in sorted(errors)]
+    logs = [math.log(e + 1) / math.log(MAX_ERROR_KM + 1) for e in sorted(errors)]
     if len(logs) == 1:
         return logs[0]
     return sum((a + b) / 2 for a, b in zip(logs, logs[1:])) / (len(logs) - 1)

@@ -125,7 +125,7 @@ def _contains(shapes: gpd.GeoDataFrame, lat: np.ndarray, lon: np.ndarray) -> np.
 
 def _shape_row(name: str, iso: str, approx: bool, geom) -> list:
     label = geom.representative_point() if not geom.is_empty else None
-    return [name, iso if isinstance(iso, str) else "", bool(approx), json.loads(shapely.to_geojson(geom)),
+    return [name if isinstance(name, str) else "", iso if isinstance(iso, str) else "", bool(approx), json.loads(shapely.to_geojson(geom)),
             round(label.y, 3) if label else None, round(label.x, 3) if label else None]
 
 

@@ -130,7 +130,8 @@ def build(ne_dir: Path, out_dir: Path = MAP_DIR) -> None:
         for code, geom in sorted(parts.items()):
             if geom.is_empty:
                 continue
-            cells.append({"adm1_code": code, "name": first.at[code, "name"], "iso_a2": first.at[code, "iso_a2"],
+            name = first.at[code, "name"]
+            cells.append({"adm1_code": code, "name": name if isinstance(name, str) and name else code, "iso_a2": first.at[code, "iso_a2"],
                           "approx": True, "geometry": geom})
     approx = gpd.GeoDataFrame(cells, crs="EPSG:4326")
     regions = gpd.GeoDataFrame(

@@ -62,7 +62,8 @@ COMMON_WORDS = frozenset("""january february march april may june july august se
     man men woman women people family home house office work business market trade deal talks war peace
     attack attacks strike strikes fire storm flood rain snow ice water oil gas power energy club team
     cup league game games series season final open championship tour race title gold silver bronze
-    bank banks fund trust capital group company corp inc ltd co media network channel radio tv television""".split())
+    bank banks fund trust capital group company corp inc ltd co media network channel radio tv television
+    miss mass wash ill ore del ind pa mo la va md me ok""".split())
 STREET_TYPES = r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Ln\.|Parkway|Pkwy\.|Way|Highway|Hwy\.|Pike|Place|Court|Circle|Square|Plaza|Bridge|Park|Lake|River|Creek|Mountain|Mountains|Island|Islands|Valley|County|Parish|Township|Airport|Air Base|Base)"
 STREET_WORD = re.compile(r"\b" + STREET_TYPES + r"(?!\w)")
 STREET = re.compile(r"\b(?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){1,3}" + STREET_TYPES + r"(?!\w)"
@@ -116,6 +117,9 @@ class ToponymRecognizer:
         gaz = self.gazetteer
         has_ner = self.use_ner and doc.has_annotation("ENT_IOB")
         blocked = [False] * len(doc)
+        in_org: set[int] = set()
+        named: set[int] = set()       # tokens of names that are not places ("American Airlines")
+        person_words: set[str] = set()
         ner_places: list[Span] = []
         demonyms: list[Span] = []
         if has_ner:
@@ -123,11 +127,27 @@ class ToponymRecognizer:
                 if ent.label_ in PLACE_LABELS:
                     ner_places.append(ent)
                 elif ent.label_ in NOT_PLACE_LABELS:
+                    trimmed = _trim(ent)
+                    if trimmed is not None and any(p.level in ("country", "admin1") and p.matched == "main"
+                                                   for p in gaz.candidates(trimmed.text)):
+                        continue      # "Sri Lanka's former president": the model's PERSON is a country
+                    if ent.label_ == "PERSON" and len(ent) > 1:
+                        person_words.update(t.text for t in ent if t.is_title and len(t) > 2)
+                    # the statistical model often calls a lone town a PERSON ("Alexandria man") and
+                    # organisations contain their town ("Mansfield Police Department", "the S.C.
+                    # Highway Patrol"): those words stay open to (stricter) gazetteer matching
+                    if ent.label_ == "PERSON" and len(ent) == 1:
+                        continue
+                    if ent.label_ != "NORP":
+                        named.update(range(ent.start, ent.end))
                     for t in range(ent.start, ent.end):
-                        blocked[t] = True
+                        if ent.label_ == "ORG":
+                            in_org.add(t)
+                        else:
+                            blocked[t] = True
         for token in doc:
             key = normalize(token.text)
-            if key in gaz.demonyms and _is_capitalised(token):
+            if key in gaz.demonyms and _is_capitalised(token) and token.i not in named:
                 # "South Korean": prefer the two-word demonym
                 if token.i + 1 < len(doc) and normalize(f"{token.text} {doc[token.i + 1].text}") in gaz.demonyms:
                     continue
@@ -149,20 +169,23 @@ class ToponymRecognizer:
             if not _lookup(gaz, span.text) and not STREET_WORD.search(span.text):
                 continue     # "Fakti", "Sudani": not in the gazetteer and not a street or facility
             found.append(span)
-        found.extend(self._gazetteer_matches(doc, blocked, demonym_tokens, has_ner))
+        found.extend(self._gazetteer_matches(doc, blocked, demonym_tokens, in_org, person_words))
         if self.streets:
             found.extend(_streets(doc, blocked))
+        found.extend(_same_name(doc, filter_spans(found), blocked, demonym_tokens | {
+            t.i for t in doc if t.text in person_words}))
         # NER spans first: on overlap prefer the longer span, then the NER one
         return sorted(filter_spans(found), key=lambda s: s.start), demonyms
 
-    def _gazetteer_matches(self, doc: Doc, blocked: list[bool], demonym_tokens: set[int], has_ner: bool):
+    def _gazetteer_matches(self, doc: Doc, blocked: list[bool], demonym_tokens: set[int], in_org: set[int],
+                           person_words: set[str]):
         gaz = self.gazetteer
         n = len(doc)
         i = 0
         out = []
         while i < n:
             tok = doc[i]
-            if blocked[i] or i in demonym_tokens or not _is_capitalised(tok) or tok.lower_ in ("the", "a", "an") \
+            if blocked[i] or i in demonym_tokens or tok.text in person_words or not _is_capitalised(tok) or tok.lower_ in ("the", "a", "an") \
                     or not tok.is_alpha and "." not in tok.text:
                 i += 1
                 continue
@@ -184,14 +207,15 @@ class ToponymRecognizer:
                 i += 1
                 continue
             span, cands = best
-            if self._accept(doc, span, cands, has_ner):
+            if self._accept(doc, span, cands, span.start in in_org):
                 out.append(span)
                 i = span.end
             else:
                 i += 1
         return out
 
-    def _accept(self, doc: Doc, span: Span, cands: tuple[Place, ...], has_ner: bool) -> bool:
+    def _accept(self, doc: Doc, span: Span, cands: tuple[Place, ...], org: bool = False) -> bool:
+        """Whether a gazetteer match is a place mention; ``org``: it lies in an organisation's name."""
         first = doc[span.start]
         words = [t for t in span if t.is_alpha]
         if len(span) == 1 and (first.lower_ in STOP_WORDS or first.lower_ in COMMON_WORDS or len(first.text) < 3):
@@ -203,8 +227,11 @@ class ToponymRecognizer:
             return any(p.level == "country" for p in cands)
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
+        # a hyphenated compound ("Wal-Mart")
+        if nxt is not None and nxt.text == "-" and span.end + 1 < len(doc) and doc[span.end + 1].is_title:
+            return False
         # inside a longer capitalised name ("New York Times", "Gaza Health Ministry")
-        if nxt is not None and _is_capitalised(nxt) and nxt.is_alpha and not nxt.is_sent_start:
+        if nxt is not None and _is_capitalised(nxt) and nxt.is_alpha and not nxt.is_sent_start and not org:
             return False
         if prev is not None and _is_capitalised(prev) and prev.is_alpha and not prev.is_sent_start \
                 and prev.lower_ not in COMMON_WORDS:
@@ -217,13 +244,40 @@ class ToponymRecognizer:
             bool(self.gazetteer.candidates(doc[span.end + 1].text))
         big = any(p.level in ("country", "admin1", "region") and p.matched == "main" for p in cands)
         pop = max((p.population for p in cands if p.matched == "main"), default=0)
+        if org:
+            return big or pop >= MIN_POPULATION_MATCH
         alt_pop = max((p.population for p in cands), default=0)
-        threshold = MIN_POPULATION_MATCH * (5 if has_ner else 1)
+        threshold = MIN_POPULATION_MATCH
         if big or pop >= threshold or (len(words) > 1 and alt_pop >= MIN_POPULATION_CONTEXT):
             return True
         if (locative or contained) and max(pop, alt_pop // 10) >= MIN_POPULATION_CONTEXT:
             return True
         return False
+
+
+def _same_name(doc: Doc, spans: list[Span], blocked: list[bool], demonym_tokens: set[int]) -> list[Span]:
+    """Other occurrences of the names already taken as places (one sense per discourse): the model
+    may tag "Alexandria" a place once and a person elsewhere."""
+    names = {tuple(t.text for t in s) for s in spans if len(s) and s[0].text[:1].isupper()}
+    if not names:
+        return []
+    taken = {t for s in spans for t in range(s.start, s.end)}
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        by_first.setdefault(name[0], []).append(name)
+    out = []
+    for tok in doc:
+        for name in by_first.get(tok.text, ()):
+            end = tok.i + len(name)
+            if end > len(doc) or tuple(t.text for t in doc[tok.i:end]) != name:
+                continue
+            if any(t in taken or blocked[t] or t in demonym_tokens for t in range(tok.i, end)):
+                continue
+            span = doc[tok.i:end]
+            if not _looks_like_person(span):
+                out.append(span)
+                taken.update(range(tok.i, end))
+    return out
 
 
 def _doc_lower_words(doc: Doc) -> frozenset[str]:

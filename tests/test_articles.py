@@ -160,14 +160,15 @@ def test_clashing_ids_become_paths(tmp_path):
 
 # -- publication times ----------------------------------------------------------------------------
 
-def test_user_published_wins_and_is_checked(tmp_path):
+def test_user_published_names_articles_or_fills_the_gaps(tmp_path):
     write(tmp_path, "a.txt", "Headline words here now\nPublished: 1 March 2025\n\n" + BODY)
     write(tmp_path, "b.txt", "Headline words here now\n\n" + BODY)
     articles = load_articles(tmp_path, published={"b.txt": "2025-03-09"}).set_index("article_id")
     assert articles.loc["a", ["published", "published_basis"]].tolist() == ["2025-03-01", "dateline"]
     assert articles.loc["b", ["published", "published_basis"]].tolist() == ["2025-03-09", "user"]
-    everyone = load_articles(tmp_path, published="2025-03-10 14:00")
-    assert set(everyone.published) == {"2025-03-10T14:00"} and set(everyone.published_basis) == {"user"}
+    default = load_articles(tmp_path, published="2025-03-10 14:00").set_index("article_id")
+    assert default.loc["a", ["published", "published_basis"]].tolist() == ["2025-03-01", "dateline"]
+    assert default.loc["b", ["published", "published_basis"]].tolist() == ["2025-03-10T14:00", "user"]
     with pytest.raises(ValueError, match="not a date"):
         load_articles(tmp_path, published="next tuesday")
 
@@ -299,3 +300,21 @@ def test_strict_raises_after_recording_everything(tmp_path):
     with pytest.raises(ArticleLoadError, match="empty.txt"):
         load_articles(tmp_path, manifest=manifest, strict=True)
     assert len(manifest) == 2 and manifest.any_errors
+
+
+def test_summary_escapes_control_characters_in_file_names(tmp_path):
+    write(tmp_path, "evil\x1b[31mname\u202e.txt", "")
+    manifest = Manifest()
+    load_articles(tmp_path, manifest=manifest)
+    summary = manifest.summary()
+    assert "\x1b" not in summary and "\u202e" not in summary and "\\x1b[31m" in summary
+
+
+def test_reading_again_replaces_the_entry(tmp_path):
+    write(tmp_path, "a.jsonl", json.dumps({"id": "x", "text": BODY}) + "\n{broken\n")
+    manifest = Manifest()
+    load_articles(tmp_path, manifest=manifest)
+    write(tmp_path, "a.jsonl", json.dumps({"id": "x", "text": BODY}) + "\n")
+    load_articles(tmp_path, manifest=manifest)
+    entry = manifest.entries[0]
+    assert (len(manifest), entry.status, entry.reason, entry.article_ids) == (1, "ok", "", ["x"])

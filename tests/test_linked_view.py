@@ -14,7 +14,7 @@ def open_linked(offline_page, tmp_path):
     path = save_linked_view(sample_events(), tmp_path / "index.html", title="Linked <b>test</b>")
     record = offline_page(viewport=(1600, 900))
     record.page.goto(path.as_uri())
-    record.page.wait_for_selector("body[data-linked=true]", timeout=30000)
+    record.page.wait_for_selector("body[data-linked=true]", state="attached", timeout=30000)
     return record
 
 
@@ -35,7 +35,7 @@ def test_timeline_window_filters_the_map(offline_page, tmp_path):
     before = page.evaluate(markers)
     # choose 4-8 April 2025 on the timeline: only the province, country and Baghdad events are in it
     page.evaluate(f"""() => document.getElementById('ea-timeline').contentWindow.eventTimeline.timeline
-        .setWindow(new Date({20182 * DAY_MS}), new Date({20186 * DAY_MS}), {{animation: false}})""")
+        .setWindow({20182 * DAY_MS}, {20186 * DAY_MS}, {{animation: false}})""")
     page.wait_for_function(f"{visible} < {SHOWN}", timeout=5000)
     shown_ids = page.evaluate("EventAtlas.views[0].visible.map(i => EventAtlas.views[0].ev.id[i])")
     assert sorted(shown_ids) == ["ev-000000000001", "ev-000000000003", "ev-000000000004", "ev-000000000005"]
@@ -51,8 +51,10 @@ def test_selection_goes_both_ways(offline_page, tmp_path):
     page = record.page
     frame = "document.getElementById('ea-timeline').contentWindow"
     # timeline -> map: select the Mosul event's item
-    item = page.evaluate(f"""() => JSON.parse({frame}.document.getElementById('timeline-data').textContent)
+    item = page.evaluate(f"""async () => (await EventAtlas.decode(
+        {frame}.document.getElementById('timeline-data').textContent.trim(), 'gzip'))
         .events.findIndex(r => r[0] === 'ev-000000000002')""")
+    assert item >= 0
     page.evaluate(f"() => {{ const tl = {frame}.eventTimeline.timeline; tl.setSelection([{item}]); "
                   f"tl.emit('select', {{items: [{item}], event: null}}); }}")
     page.wait_for_selector(".leaflet-popup .ea-popup[data-event-id='ev-000000000002']")

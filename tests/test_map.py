@@ -15,8 +15,9 @@ from map_samples import HOSTILE, SHOWN, event, frame, sample_events
 COUNT_JS = """() => {
   const num = sel => Array.from(document.querySelectorAll(sel)).reduce((n, e) => n + parseInt(e.textContent, 10), 0);
   return {clusters: num('.ea-cluster'), markers: document.querySelectorAll('.ea-marker').length,
-          badges: num('.ea-badge'), regions: document.querySelectorAll('path.ea-region').length,
-          countries: document.querySelectorAll('path.ea-country').length};
+          badges: num('.ea-badge'), ...EventAtlas.views[0].shapeCounts(),
+          polygons: EventAtlas.views[0].groups.filter(g => g.shape.getLayers && g.shape.getLayers()
+              .every(l => l instanceof L.Polygon && l.getLatLngs().flat(3).length >= 3)).length};
 }"""
 
 
@@ -121,7 +122,8 @@ def test_map_offline_counts_every_located_event(offline_page, tmp_path):
     counts = record.page.evaluate(COUNT_JS)
     assert record.requests == [] and record.errors == [] and record.dialogs == []
     assert counts["clusters"] + counts["markers"] + counts["badges"] == SHOWN
-    assert counts["regions"] == 1 and counts["countries"] == 1
+    assert counts["region"] == 1 and counts["country"] == 1 and counts["area"] == 0
+    assert counts["polygons"] == 2  # the province and the country are polygons, not pins
     assert record.page.evaluate("document.fonts.check('12px EventAtlasIcons')")
 
 

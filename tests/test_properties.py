@@ -5,6 +5,7 @@ timeline.dates.)"""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -21,8 +22,10 @@ from timeline.articles import (
 from timeline.escaping import html_attr, html_text, json_for_script, safe_url
 from timeline.schema import ARTICLE_COLUMNS
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SCALE = float(os.environ.get("EVENT_ATLAS_FUZZ_SCALE", "1"))
+"""Multiplies the number of examples: ``EVENT_ATLAS_FUZZ_SCALE=20 pytest tests/test_properties.py``."""
+SETTINGS = settings(max_examples=int(150 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=int(40 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SUFFIXES = [".txt", ".html", ".json", ".jsonl", ".csv", ".tsv", ".md", ".meta.json", ".bin"]
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?")
 

@@ -175,6 +175,10 @@ def time_budget(seconds: float | None, what: str = "work") -> Iterator[Deadline]
 # Manifest
 
 
+_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters escaped in terminal output (a file name must not move the cursor or reorder text)."""
+
+
 @dataclass
 class FileEntry:
     """What happened to one input file."""
@@ -186,8 +190,8 @@ class FileEntry:
     bytes: int = 0
     sha256: str = ""
     encoding: str = ""
-    records: int = 0
-    articles: int = 0
+    records: int = 0  # articles or records read (1 for a one-article file)
+    articles: int = 0  # articles kept
     article_ids: list[str] = field(default_factory=list)
     duplicate_of: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -219,6 +223,11 @@ class Manifest:
             setattr(entry, key, value)
         if entry.status not in STATUSES:
             raise ValueError(f"unknown manifest status {entry.status!r}")
+        return entry
+
+    def restart(self, file: str) -> FileEntry:
+        """A fresh entry for ``file`` (reading it again replaces what an earlier read recorded)."""
+        entry = self._entries[file] = FileEntry(file)
         return entry
 
     def warn(self, file: str, message: str) -> None:
@@ -287,7 +296,8 @@ class Manifest:
                  + ", ".join(f"{counts[s]} {s}" for s in STATUSES)]
         for entry in self.entries:
             if entry.status != "ok":
-                lines.append(f"  {entry.status:8} {entry.file}: {entry.reason}")
+                lines.append(_PRINTABLE.sub(lambda m: repr(m.group(0))[1:-1],
+                                            f"  {entry.status:8} {entry.file}: {entry.reason}"))
         return "\n".join(lines)
 
 
@@ -301,6 +311,7 @@ _MAGIC = ((b"%PDF", "PDF"), (b"PK\x03\x04", "ZIP/Office"), (b"\x89PNG", "PNG"), 
           (b"\xff\xd8\xff", "JPEG"), (b"\x1f\x8b", "gzip"), (b"\x7fELF", "ELF executable"),
           (b"BZh", "bzip2"), (b"\xfd7zXZ", "xz"), (b"7z\xbc\xaf", "7-Zip"), (b"SQLite format 3", "SQLite"),
           (b"\xd0\xcf\x11\xe0", "OLE/Office"), (b"RIFF", "RIFF media"), (b"OggS", "Ogg"), (b"ID3", "MP3"))
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _HTML_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 
 
@@ -322,7 +333,7 @@ def binary_kind(head: bytes) -> str | None:
         return None
     if sample.count(0) > max(8, 0.05 * len(sample)):
         return "binary data (NUL bytes)"
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return "binary data (control bytes)" if controls > 0.1 * len(sample) else None
 
 
@@ -480,6 +491,7 @@ _DATE_PATTERNS = [re.compile(p, re.I) for p in (
     # 4/27/2025 or 27/4/2025 when one reading is impossible (ambiguous ones are rejected below)
     r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/" + _YEAR + r"(?:" + _SEP + _TIME + r")?",
 )]
+_ANY_YEAR = re.compile(r"(?<!\d)[12]\d\d\d(?!\d)")
 _TIME_FIRST = re.compile(r"(?<![\d:])" + _TIME + r"\s*(?:[A-Z]{2,4}\s*)?(?:,|\||·|-|–|—|on)?\s*$", re.I)
 
 
@@ -502,6 +514,8 @@ def find_publication_time(text: str) -> PublicationTime | None:
     '2025-04-07'
     """
     best: PublicationTime | None = None
+    if not _ANY_YEAR.search(text):
+        return None
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             found = _match_to_iso(match, text)
@@ -912,28 +926,33 @@ class _Options:
     max_bytes: int
     time_budget: float | None
     published: Any
+    sidecars: dict[str, Path] = field(default_factory=dict)
 
 
-def _expand(source: Any) -> list[tuple[str, Path]]:
-    """``[(display name, path)]`` of every file named by ``source``, sorted and unique."""
+def _expand(source: Any) -> tuple[list[tuple[str, Path]], set[str]]:
+    """``[(display name, path)]`` of every file named by ``source``, sorted and unique, and the
+    folders that were listed whole."""
     if isinstance(source, (str, Path)):
         sources = [source]
     else:
         sources = list(source)
     found: dict[str, Path] = {}
+    folders: set[str] = set()
     for item in sources:
         path = Path(item)
         if path.is_dir():
+            folders.add(path.as_posix())
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts[:-1]):
                     found.setdefault(child.as_posix(), child)
+                    folders.add(child.parent.as_posix())
         elif path.exists() or not glob.has_magic(str(item)):
             found.setdefault(path.as_posix(), path)
         else:
             for name in sorted(glob.glob(str(item), recursive=True)):
                 if Path(name).is_file():
                     found.setdefault(Path(name).as_posix(), Path(name))
-    return sorted(found.items())
+    return sorted(found.items()), folders
 
 
 def _read_file(path: Path, limit: int) -> tuple[bytes, int, str]:
@@ -949,9 +968,11 @@ def _read_file(path: Path, limit: int) -> tuple[bytes, int, str]:
     return bytes(kept), size, digest.hexdigest()
 
 
-def _sidecar_for(path: Path) -> Path | None:
+def _sidecar_for(path: Path, listed: set[str] | None = None) -> Path | None:
+    """``NAME.meta.json`` or ``NAME.EXT.meta.json`` next to ``path``. ``listed``: the files of a
+    folder read whole, looked up instead of the disk."""
     for candidate in (path.with_name(path.stem + SIDECAR_SUFFIX), path.with_name(path.name + SIDECAR_SUFFIX)):
-        if candidate.is_file():
+        if candidate.as_posix() in listed if listed is not None else candidate.is_file():
             return candidate
     return None
 
@@ -971,8 +992,8 @@ def _file_format(path: Path) -> str | None:
     return TEXT_SUFFIXES.get(path.suffix.lower())
 
 
-def _article_row(article_id: str, path: str, text: str, meta: dict[str, Any], sources: list[tuple[str, dict]],
-                 entry: FileEntry, options: _Options) -> dict[str, str] | None:
+def _article_row(article_id: str, path: str, text: str, sources: list[tuple[str, dict]], entry: FileEntry,
+                 options: _Options) -> dict[str, str] | None:
     """One article-table row; metadata from ``sources`` (``[(basis, fields)]``, best first),
     then the text itself. Returns None (and a warning) when the text is empty."""
     text = _clean_text(text)
@@ -1004,9 +1025,9 @@ def _article_row(article_id: str, path: str, text: str, meta: dict[str, Any], so
         if url is None:
             _warn(entry, f"{article_id}: url {row['url'][:80]!r} is not an absolute http(s) url; dropped")
         row["url"] = url or ""
-    user = _user_published(options.published, article_id, path)
-    if user is not None:
-        row["published"], row["published_basis"] = user, "user"
+    named = _user_published(options.published, article_id, path)
+    if named is not None:
+        row["published"], row["published_basis"] = named, "user"
     if not row["title"]:
         row["title"] = title_from_text(text)
     if not row["outlet"]:
@@ -1019,6 +1040,8 @@ def _article_row(article_id: str, path: str, text: str, meta: dict[str, Any], so
                 _warn(entry, f"{article_id}: {warning}")
             if value:
                 row["published"], row["published_basis"] = value, "dateline"
+    if row["published_basis"] == "none" and isinstance(options.published, str):
+        row["published"], row["published_basis"] = options.published, "user"
     if row["published_basis"] == "none":
         _warn(entry, f"{article_id}: no publication time found (published_basis none)")
     return row
@@ -1039,14 +1062,12 @@ def _check_user_published(published: Any) -> Any:
 
 
 def _user_published(published: Any, article_id: str, path: str) -> str | None:
-    if published is None:
-        return None
+    """The user's time for this very article (a mapping names it by id, path, file name or stem)."""
     if isinstance(published, Mapping):
         for key in (article_id, path, Path(path).name, Path(path).stem):
             if key in published:
                 return published[key]
-        return None
-    return published
+    return None
 
 
 def _warn(entry: FileEntry, message: str) -> None:
@@ -1061,7 +1082,7 @@ def _add_reason(entry: FileEntry, reason: str) -> None:
 def _load_single(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry, options: _Options) -> list[dict]:
     """Rows of a one-article file (txt, html)."""
     sources: list[tuple[str, dict]] = []
-    sidecar = _sidecar_for(path)
+    sidecar = options.sidecars.get(name)
     if sidecar is not None:
         try:
             sources.append(("metadata", _metadata_fields(_read_sidecar(sidecar))))
@@ -1082,7 +1103,8 @@ def _load_single(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry,
         front, text = split_front_matter(text.lstrip("\ufeff"))
         if front:
             sources.insert(0 if sidecar is None else 1, ("metadata", _metadata_fields(front)))
-    row = _article_row(path.stem, name, text, {}, sources, entry, options)
+    entry.records = 1
+    row = _article_row(path.stem, name, text, sources, entry, options)
     return [row] if row else []
 
 
@@ -1186,7 +1208,7 @@ def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry
             continue
         own_id = _as_text(_pick(record, "id"))[:200]
         article_id = path.stem if single else (own_id or f"{path.stem}:{number}")
-        row = _article_row(article_id, name, body, record, sources, entry, options)
+        row = _article_row(article_id, name, body, sources, entry, options)
         if row:
             rows.append(row)
     if entry.records == 0:
@@ -1218,9 +1240,9 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
     """Read articles into a DataFrame with ``ARTICLE_COLUMNS``, sorted by ``article_id``.
 
     ``source``: a folder (read recursively, hidden folders skipped), a file, a glob
-    (``"news/*.jsonl"``) or a list of these. ``published``: the user's publication time, a string
-    for every article or ``{article_id or file name: time}``; it wins over what the files say
-    (``published_basis`` ``user``). ``max_bytes``: longest article text kept (UTF-8 bytes); longer
+    (``"news/*.jsonl"``) or a list of these. ``published``: the user's publication time
+    (``published_basis`` ``user``), either one string for every article whose files give none, or
+    ``{article_id, path, file name or stem: time}`` for named articles, which wins over the files. ``max_bytes``: longest article text kept (UTF-8 bytes); longer
     ones are cut and their file marked ``partial`` (None: the default, 1 MB).
     ``time_budget_s``: seconds one file may take to load (None: no limit).
     ``strict``: raise :class:`ArticleLoadError` after loading when any file had an error.
@@ -1239,20 +1261,23 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
         raise ValueError(f"max_bytes must be positive, got {max_bytes}")
     manifest = manifest if manifest is not None else Manifest()
     options = _Options(max_bytes, time_budget_s, _check_user_published(published))
-    files = _expand(source)
+    files, folders = _expand(source)
+    listed = {name for name, _ in files}
     if not files or (isinstance(source, (str, Path)) and not files[0][1].exists()):
         raise FileNotFoundError(f"no such file, folder or match: {source}")
     rows: list[dict] = []
     seen_hashes: dict[str, str] = {}
     sidecar_users: dict[str, str] = {}
+    sidecars: dict[str, Path] = options.sidecars
     for name, path in files:
         fmt = _file_format(path)
         if fmt in ("txt", "html"):
-            sidecar = _sidecar_for(path)
+            sidecar = _sidecar_for(path, listed if path.parent.as_posix() in folders else None)
             if sidecar is not None:
                 sidecar_users.setdefault(sidecar.as_posix(), name)
+                sidecars[name] = sidecar
     for name, path in files:
-        entry = manifest.add(name)
+        entry = manifest.restart(name)
         fmt = _file_format(path)
         entry.format = fmt or path.suffix.lower().lstrip(".")
         if not path.exists():

@@ -89,7 +89,7 @@ _CI = "(?i:{})".format
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.?|Sep\.|Oct\.|Nov\.|Dec\.)")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)"
 _YEAR = r"(?<![\d$.,'-])(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|s\b|-\d)"
 _NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six"
             r"|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
@@ -131,11 +131,13 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                     r"(?:fiscal[- ])?)?(?P<qh>quarter|half)(?![\w-])(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR
                     + r")|,?\s+(?P<year2>" + _YEAR + r")|\s+of\s+(?P<yrel>this|last|next)\s+year|"
                     r"\s+of\s+(?:the\s+)?(?P<ythe>year|fiscal\s+year))?")),
+    ("yearperiod", _CI(r"the\s+(?P<year>" + _YEAR + r")\s+(?:(?P<ord>first|second|third|fourth)[- ])?(?P<what>quarter|"
+                       r"period|half|fiscal\s+year|year|nine\s+months|six\s+months)(?![\w-])")),
     ("yearago", _CI(r"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?P<what>quarter|period|nine\s+months|six\s+months|"
                     r"first\s+half|half|month|week|year))?")),
     # relative to the DCT
     ("rel", _CI(r"(?:(?P<pre>" + _PREMOD + r")\s*)?(?:the\s+)?(?P<rel>last|this|next|past|coming|previous|current|"
-                r"following|preceding|same|that|prior)\s+(?P<unit>week|weekend|month|year|decade|century|"
+                r"following|preceding|same|that|prior)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|"
                 r"spring|summer|fall|autumn|winter)(?![\w-])")),
     ("premod_unit", _CI(r"(?P<pre>" + _PREMOD + r")\s*(?:the\s+)?(?P<unit>week|month|year|decade|century)(?![\w-])")),
     ("the_unit", _CI(r"the\s+(?P<unit>week|weekend)(?![\w-])")),
@@ -146,8 +148,8 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
     ("daybefore", _CI(r"the\s+day\s+(?P<dir>before|after)\s+(?P<w>yesterday|tomorrow)")),
     ("relday", _CI(r"(?:the\s+)?(?P<rel>following|next|previous|preceding|same|prior)\s+(?P<unit>day|morning|"
                    r"afternoon|evening|night)(?![\w-])")),
-    ("partday", _CI(r"(?P<rel>this|last|yesterday|tomorrow|early\s+this|later\s+this|earlier\s+this)\s+"
-                    r"(?P<part>morning|afternoon|evening|night)(?![\w-])")),
+    ("partday", _CI(r"(?P<rel>this|last|yesterday|tomorrow|early\s+this|later\s+this|earlier\s+this|mid-?|early|late)"
+                    r"\s*(?P<part>morning|afternoon|evening|night)(?![\w-])(?:\s+(?P<day>yesterday|today|tomorrow))?")),
     ("weekday", r"(?:(?P<rel>" + _CI(r"last|next|this|early|late|earlier|later|on|since|until|by|from")
      + r")\s+)?(?P<wd>" + _WEEKDAY + r")(?:(?:'s)?\s+(?P<part>" + _CI(r"morning|afternoon|evening|night")
      + r"))?(?![\w-])"),
@@ -423,6 +425,8 @@ def _duration_value(n: float | None, unit: str) -> str:
         return "P2D" if n in (None, 1) else "PXD"
     if unit == "fortnight":
         n = None if n is None else n * 2
+    if unit == "quarter":
+        n, letter = (None if n is None else n * 3), "M"
     if unit == "century":
         n, letter = (None if n is None else n * 100), "Y"
     if unit == "millennium":
@@ -455,17 +459,24 @@ def _modifier(pre: str | None) -> str | None:
     return None
 
 
-def _choose_year(month: int, ctx: _Context, day: int = 15) -> int:
-    """Year of a bare month (or month-day): the DCT's year, or the one before/after by tense."""
-    d = ctx.dct
+def _choose_year(month: int, ctx: _Context, day: int | None = None) -> int:
+    """Year of a bare month or month-day: the occurrence nearest the DCT, except that the future
+    tense takes the next one and the past tense the last one unless the next is within weeks."""
+    d = ctx.dct.date()
+    candidates = []
+    for year in (d.year - 1, d.year, d.year + 1):
+        y = _clamp_year(year)
+        if day is None:
+            lo, hi = date(y, month, 1), date(y, month, _last_day(y, month))
+        else:
+            lo = hi = date(y, month, min(day, _last_day(y, month)))
+        gap = 0 if lo <= d <= hi else min(abs((lo - d).days), abs((hi - d).days))
+        candidates.append((gap, y, lo > d, hi < d))
     if ctx.tense == "future":
-        return d.year + 1 if (month, day) < (d.month, d.day if day != 15 else 1) and month < d.month else d.year
-    if ctx.tense == "present" and month >= d.month:
-        return d.year
-    # past (news default): the most recent such month, allowing a near future (same or next month)
-    if month > d.month + (1 if ctx.tense != "past" else 0):
-        return d.year - 1
-    return d.year
+        candidates = [c for c in candidates if not c[3]] or candidates
+    elif ctx.tense == "past":
+        candidates = [c for c in candidates if not c[2] or c[0] <= (62 if day is None else 75)] or candidates
+    return min(candidates)[1]
 
 
 def _weekday_date(wd: int, ctx: _Context, rel: str | None) -> date:
@@ -581,7 +592,10 @@ def _norm_decade(m: re.Match, ctx: _Context) -> dict | None:
         start = int(m["dec"])
     else:
         two = int(m["dec2"])
-        start = (1900 if two > (ctx.dct.year % 100 if ctx.dct else 30) else 2000) + two
+        base = ctx.dct.year if ctx.dct is not None else 1999
+        start = base // 100 * 100 + two
+        if start > base:
+            start -= 100
     return _date_result(_decade(start), _modifier(m["pre"]), "explicit")
 
 
@@ -631,10 +645,12 @@ def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
             year = d.year + {"last": -1, "next": 1}.get(yrel, 0)
         else:
             cur_n = int(cur.value[-1])
-            if rel in ("next", "coming") or ctx.tense == "future":
-                year = d.year if n >= cur_n else d.year + 1
+            if rel in ("next", "coming"):
+                year = d.year if n > cur_n else d.year + 1
+            elif n <= cur_n or ctx.tense == "future":
+                year = d.year
             else:
-                year = d.year if n <= cur_n else d.year - 1
+                year = d.year - 1
         p = make(year, n)
         if rel in ("year-earlier", "year-ago"):
             p = _with_year_shift(p, -1)
@@ -651,13 +667,28 @@ def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
     return _date_result(_recent_quarter(d) if not is_half else _shift(cur, -1), None, "relative_dct")
 
 
+def _norm_yearperiod(m: re.Match, ctx: _Context) -> dict | None:
+    year, what = int(m["year"]), re.sub(r"\s+", " ", m["what"].lower())
+    n = ORDINALS.get((m["ord"] or "").lower())
+    if what in ("quarter", "half") and n:
+        return _date_result((_half if what == "half" else _quarter)(year, n), None, "explicit")
+    if what in ("quarter", "period", "half"):
+        ref = ctx.ref if ctx.ref is not None and ctx.ref.gran == "quarter" else \
+            (_recent_quarter(ctx.dct) if ctx.dct is not None else None)
+        if ref is not None:
+            return _date_result(_with_year_shift(ref, year - ref.start.year), None, "relative_text")
+    if "months" in what:
+        return _undated("DURATION", "P9M" if "nine" in what else "P6M", "month")
+    return _date_result(_year(year), None, "explicit")
+
+
 def _norm_yearago(m: re.Match, ctx: _Context) -> dict | None:
     what = (m["what"] or "").lower()
     if "months" in what:
         return _undated("DURATION", "P9M" if "nine" in what else "P6M", "month")
     if ctx.dct is None:
         return _undated("DATE", "XXXX", "year")
-    ref = ctx.ref
+    ref = _as_quarter(ctx.ref) or ctx.ref
     if ref is None or ref.gran not in ("quarter", "month", "day", "week", "season"):
         ref = _recent_quarter(ctx.dct) if what in ("quarter", "period") else _year(ctx.dct.year)
         basis = "relative_dct"
@@ -767,6 +798,17 @@ def _norm_the_unit(m: re.Match, ctx: _Context) -> dict | None:
     return _date_result(_week(d), None, "relative_dct")
 
 
+def _as_quarter(ref: _Period | None) -> _Period | None:
+    """A quarter reference, or the quarter a quarter's last day closes ("the quarter ended Sept. 30")."""
+    if ref is None:
+        return None
+    if ref.gran == "quarter":
+        return ref
+    if ref.gran == "day" and (ref.start.month, ref.start.day) in ((3, 31), (6, 30), (9, 30), (12, 31), (9, 29), (6, 29)):
+        return _quarter(ref.start.year, (ref.start.month - 1) // 3 + 1)
+    return None
+
+
 def _norm_ago(m: re.Match, ctx: _Context) -> dict | None:
     n = _number(m["num"])
     unit = _unit_name(m["unit"])
@@ -782,13 +824,12 @@ def _norm_ago(m: re.Match, ctx: _Context) -> dict | None:
     if n is None:
         return _result("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", None, mod, "relative_dct",
                        start=None if sign < 0 else ctx.dct.date(), end=ctx.dct.date() if sign < 0 else None)
-    use_ref = direction in ("earlier", "later") and ctx.ref is not None
+    quarter_ref = _as_quarter(ctx.ref)
+    if unit == "year" and n == int(n) and quarter_ref is not None:  # "up from $5 million a year earlier"
+        return _date_result(_with_year_shift(quarter_ref, sign * int(n)), mod, "relative_text")
+    use_ref = direction in ("earlier", "later") and ctx.ref is not None and unit not in ("year", "decade")
     anchor = ctx.ref.start if use_ref else ctx.dct.date()
     basis = "relative_text" if use_ref else "relative_dct"
-    if unit == "year" and use_ref and n == int(n):
-        return _date_result(_with_year_shift(ctx.ref, sign * int(n)), mod, basis)
-    if unit == "year" and direction == "ago" and n == 1 and ctx.ref is not None and ctx.ref.gran == "quarter":
-        return _date_result(_with_year_shift(ctx.ref, -1), mod, "relative_text")
     k = sign * n
     if unit in ("second", "minute", "hour"):
         secs = {"second": 1, "minute": 60, "hour": 3600}[unit] * k
@@ -861,8 +902,8 @@ def _norm_partday(m: re.Match, ctx: _Context) -> dict | None:
     if ctx.dct is None:
         return _undated("TIME", f"XXXX-XX-XXT{PARTS_OF_DAY[part]}", "day")
     k = {"last": -1, "yesterday": -1, "tomorrow": 1}.get(rel, 0)
-    if rel == "last" and part != "night":
-        k = -1
+    if m["day"]:
+        k = {"yesterday": -1, "tomorrow": 1}.get(m["day"].lower(), 0)
     p = _day(ctx.dct.date() + timedelta(days=k))
     return _result("TIME", f"{p.value}T{PARTS_OF_DAY[part]}", p, None, "relative_dct")
 
@@ -874,15 +915,8 @@ def _norm_weekday(m: re.Match, ctx: _Context) -> dict | None:
     if ctx.dct is None:
         value = f"XXXX-WXX-{wd}"
         return _undated("TIME" if part else "DATE", value + (f"T{PARTS_OF_DAY[part]}" if part else ""), "day")
-    if ctx.ref is not None and ctx.ref.gran == "day" and abs((ctx.ref.start - ctx.dct.date()).days) > 14 \
-            and rel not in ("last", "next", "this"):
-        # a narrative far from the DCT: the weekday nearest after the last mentioned day
-        ref = ctx.ref.start
-        d = ref + timedelta(days=(wd - ref.isoweekday()) % 7)
-        basis = "relative_text"
-    else:
-        d = _weekday_date(wd, ctx, rel)
-        basis = "relative_dct"
+    d = _weekday_date(wd, ctx, rel)
+    basis = "relative_dct"
     p = _day(d)
     mod = {"early": "START", "late": "END"}.get(rel)
     if part:
@@ -1145,7 +1179,7 @@ def _norm_generic(m: re.Match, ctx: _Context) -> dict | None:
 _NORMALISERS: dict[str, Callable[[re.Match, _Context], dict | None]] = {
     "mdy": _norm_mdy, "dmy": _norm_mdy, "my": _norm_month, "month": _norm_month, "iso": _norm_iso,
     "slash": _norm_iso, "year": _norm_year, "decade": _norm_decade, "century": _norm_century,
-    "quarter": _norm_quarter, "yearago": _norm_yearago, "rel": _norm_rel, "premod_unit": _norm_premod_unit,
+    "quarter": _norm_quarter, "yearperiod": _norm_yearperiod, "yearago": _norm_yearago, "rel": _norm_rel, "premod_unit": _norm_premod_unit,
     "the_unit": _norm_the_unit, "ago": _norm_ago, "dayword": _norm_dayword, "daybefore": _norm_daybefore,
     "relday": _norm_relday, "partday": _norm_partday, "weekday": _norm_weekday, "weekdays": _norm_weekdays,
     "time": _norm_time, "holiday": _norm_holiday, "season": _norm_season, "duration": _norm_duration,
@@ -1171,11 +1205,11 @@ _TRIGGER_WORDS: dict[tuple[str, ...], str] = {  # kinds to try -> their trigger 
     ("dayword", "daybefore", "time"): "today yesterday tomorrow tonight",
     ("mdy", "dmy", "my", "month", "set", "time"):
         "january february march april may june july august september october november december "
-        "jan. feb. mar. apr. jun. jul. aug. sept. sep. sept oct. nov. dec.",
+        "jan feb mar apr jun jul aug sept sep oct nov dec",
     ("partday", "relday", "duration", "weekday", "dayword"): "morning afternoon evening night overnight",
     ("season", "rel", "set"): "spring summer fall autumn winter",
     ("setadv",): "daily weekly monthly annually yearly hourly nightly biweekly semiannually semi-annually bimonthly",
-    _UNIT_KINDS: "second minute hour day week fortnight month quarter half year decade centur millenni",
+    _UNIT_KINDS: "second minute hour day week weekend weekends fortnight month quarter half year decade centur millenni",
     ("ago",): "ago earlier later hence",
     ("decade",): "0s 0's",
     ("time",): "a.m a.m. p.m am pm noon midnight midday o'clock",
@@ -1193,11 +1227,11 @@ for _w in ("seconds minutes hours days weeks fortnights months quarters halves y
     _stem = _w[:-1] if _w.endswith("s") and _w[:-1] in _TRIGGER_KINDS else {"halves": "half", "centuries": "centur",
                                                                            "century": "centur"}.get(_w, _w[:6])
     _TRIGGER_KINDS.setdefault(_w, _TRIGGER_KINDS.get(_stem, _UNIT_KINDS))
-_TOKEN_RE = re.compile(r"[a-z]+(?:'s)?|\d+(?:[:/.]\d+)*(?:'?s)?")
+_TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[:/.]\d+)*(?:'?s)?")
 _TIME_TRIGGER = re.compile(r"\d\s*[ap]\.?m\b|\d\s+o'clock")
 _LOOKBACK = {  # how many words a match may start before its trigger word
     "mdy": 6, "dmy": 4, "my": 6, "month": 6, "iso": 0, "slash": 0, "year": 7, "decade": 6, "century": 7,
-    "quarter": 5, "yearago": 1, "rel": 8, "premod_unit": 7, "the_unit": 1, "ago": 8, "dayword": 1,
+    "quarter": 5, "yearago": 1, "yearperiod": 1, "rel": 8, "premod_unit": 7, "the_unit": 1, "ago": 8, "dayword": 1,
     "daybefore": 2, "relday": 2, "partday": 3, "weekday": 1, "weekdays": 0, "time": 8, "holiday": 0,
     "season": 8, "duration": 8, "vague": 5, "bare_plural": 0, "set": 4, "setadv": 0, "rate": 2,
     "generic": 1,
@@ -1208,7 +1242,7 @@ _WINDOW_BEFORE, _WINDOW_AFTER = 80, 90
 _WORD_START = re.compile(r"(?<![\w'])[\w']")
 
 
-_YEAR_KINDS = ("year", "iso", "my", "mdy", "dmy", "season", "quarter")
+_YEAR_KINDS = ("year", "iso", "my", "mdy", "dmy", "season", "quarter", "yearperiod")
 
 
 def _number_trigger(word: str) -> tuple[str, ...] | None:
@@ -1308,8 +1342,8 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 _TENSE_CUES = re.compile(
-    r"(?i)\b(?P<future>will|'ll|shall|won't|wo|(?:is|are|am)\s+(?:going|due|scheduled|expected|set|likely)\s+to|"
-    r"plans?\s+to|intends?\s+to|aims?\s+to)\b|"
+    r"(?i)\b(?P<future>(?:will|'ll|shall|won't|wo|would)(?:\s+not)?(?:\s+(?:be|have|have\s+been))?\s+[a-z]+ed|will|'ll|shall|won't|wo|would|(?:is|are|am|was|were)\s+(?:going|due|scheduled|expected|set|likely)\s+to|"
+    r"plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|aims?\s+to|scheduled|expected|as\s+soon\s+as|until)\b|"
     r"\b(?P<past>was|were|had|did|said|told|met|went|came|took|made|left|began|fell|rose|saw|gave|got|held|"
     r"won|lost|sold|paid|spent|hit|struck|sent|led|fought|broke|built|bought|brought|chose|ran|grew|knew|"
     r"thought|found|became|kept|put|set|shot|fled|flew|wrote|spoke|stood|agreed|[a-z]{2,}ed)\b|"
@@ -1379,9 +1413,11 @@ def annotate_text(text: str, dct: str | date | None = None,
     [('last week', '1998-W01')]
     """
     dctime = _parse_dct(dct)
+    found = select_spans(text)
+    narrative = _is_narrative(found, dctime)
     out: list[tuple[int, int, dict]] = []
     ref: _Period | None = None
-    for f in select_spans(text):
+    for f in found:
         prev, nxt = _neighbours(text, f.start, f.end)
         if tense_of is not None:
             tense = tense_of(f.start, f.end)
@@ -1390,7 +1426,13 @@ def annotate_text(text: str, dct: str | date | None = None,
                      f.start - 120)
             hi = text.find(". ", f.end, f.end + 80)
             tense = _tense_from_text(text[lo + 1:f.start], text[f.end:hi if hi >= 0 else f.end + 80])
-        ctx = _Context(dctime, tense, ref, prev, nxt)
+        anchor, basis_override = dctime, None
+        if narrative and ref is not None and _follows_narrative(f):
+            # a narrative (history, a story told with its own dates): resolve against the last date
+            # mentioned rather than the publication time; a bare month goes forward from it
+            anchor = datetime(ref.start.year, ref.start.month, ref.start.day)
+            tense, basis_override = "future", "relative_text"
+        ctx = _Context(anchor, tense, ref, prev, nxt)
         try:
             res = _NORMALISERS[f.kind](f.match, ctx)
         except (ValueError, OverflowError, KeyError, TypeError, AttributeError):
@@ -1399,12 +1441,47 @@ def annotate_text(text: str, dct: str | date | None = None,
             continue
         if res["start"] and res["end"] and res["start"] > res["end"]:
             res["start"], res["end"] = res["end"], res["start"]
+        if basis_override and res["basis"] == "relative_dct":
+            res["basis"] = basis_override
         out.append((f.start, f.end, res))
-        if res["basis"] in ("explicit",) or (res["basis"] == "relative_dct" and res["granularity"] in ("day", "quarter")):
+        if res["basis"] == "explicit" or (res["basis"] == "relative_dct" and res["granularity"] in ("day", "quarter")) \
+                or (narrative and res["basis"] == "relative_text" and res["granularity"] in ("day", "month")):
             p = _period_from(res)
             if p is not None:
                 ref = p
     return out
+
+
+def _follows_narrative(f: _Found) -> bool:
+    """Whether an expression takes its year from the story's last date in a narrative: year-less
+    calendar dates ("in April", "June 10", "the summer") and anaphora ("the previous year")."""
+    if f.kind in ("mdy", "dmy", "month", "season", "holiday"):
+        g = f.match.groupdict()
+        return not g.get("year") and (g.get("rel") or "").lower() not in ("last", "next", "this")
+    if f.kind == "rel":
+        return f.match["rel"].lower() in ("following", "previous", "preceding", "same", "that", "prior")
+    return f.kind in ("relday", "premod_unit")
+
+
+def _is_narrative(found: list[_Found], dct: datetime | None) -> bool:
+    """True when the text tells its own chronology: no DCT but explicit years, or at least three
+    explicit years, two thirds of them more than a year from the DCT, and (almost) no deictic
+    expression such as "yesterday", "Friday" or "last week" (histories, not news)."""
+    years = []
+    for f in found:
+        y = f.match.groupdict().get("year")
+        if y and f.kind in ("year", "mdy", "dmy", "my", "iso"):
+            years.append(int(y) if len(y) == 4 else None)
+    years = [y for y in years if y is not None]
+    if not years:
+        return False
+    if dct is None:
+        return True
+    deictic = sum(f.kind in ("weekday", "dayword", "partday") or
+                  (f.kind == "rel" and f.match["rel"].lower() in ("last", "this", "next", "past", "coming"))
+                  for f in found)
+    near = sum(abs(y - dct.year) <= 1 for y in years)
+    return len(years) >= 3 and near < len(years) / 3 and deictic <= max(1, len(years) // 8)
 
 
 def resolve_relative_date(text: str, dct: str | date | None, tense: str | None = None) -> dict | None:
@@ -1476,10 +1553,12 @@ class TimexRecognizer:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 return None
-            if has_tags:
-                return _tense_from_tags(doc, span)
             sent_start, sent_end = _sentence_bounds(doc, span)
-            return _tense_from_text(text[doc[sent_start].idx:start], text[end:doc[sent_end - 1].idx + len(doc[sent_end - 1])])
+            tense = _tense_from_text(text[doc[sent_start].idx:start],
+                                     text[end:doc[sent_end - 1].idx + len(doc[sent_end - 1])])
+            if tense is None and has_tags:  # no cue word: the nearest verb's POS tag
+                tense = _tense_from_tags(doc, span)
+            return tense
 
         found = annotate_text(text, dct, tense_of)
         spans, taken = [], []
@@ -1533,7 +1612,7 @@ def _sentence_bounds(doc: Doc, span: Span, reach: int = 40) -> tuple[int, int]:
     return lo, hi
 
 
-_FUTURE_MODALS = frozenset({"will", "'ll", "shall", "wo", "ll"})
+_FUTURE_MODALS = frozenset({"will", "'ll", "shall", "wo", "ll", "would"})
 
 
 def _tense_from_tags(doc: Doc, span: Span) -> str | None:

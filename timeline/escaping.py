@@ -31,7 +31,7 @@ __all__ = ["html_text", "html_attr", "safe_url", "json_for_script"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL_STRIP = re.compile(r"[\t\n\r]")  # browsers delete these anywhere in a url
-_URL_SAFE = "/:?#[]@!$&'()*+,;=%~-._"  # kept as they are; everything else percent-encoded
+_URL_SAFE = "/:?#[]@!$&()*+,;=%~-._"  # kept as they are; everything else (quotes too) percent-encoded
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 

@@ -95,7 +95,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Mob violence": ("mob", "vigilante"),
     "Agreement": (
         "agree", "agreement", "deal:n", "accord", "sign:v", "treaty", "pact", "accept", "offer:v",
-        "pledge", "promise:v", "commit:v", "settle", "settlement", "consensus",
+        "pledge", "promise:v", "settle", "settlement", "consensus",
     ),
     "Arrests": (
         "arrest", "detain", "detention", "apprehend", "imprison", "jail:v", "round up", "take into custody",
@@ -192,6 +192,7 @@ CIVILIAN_WORDS = frozenset(
     "student pilgrim passenger shopper worshipper worshiper doctor nurse patient refugee trader driver "
     "protester demonstrator activist mourner herder fisherman official politician candidate "
     "leader chief judge village home house school hospital market mosque church shop".split())
+CROWD_CONTROL_WORDS = frozenset("tear teargas gas water cannon rubber baton disperse".split())
 PROTESTER_WORDS = frozenset("protester demonstrator protest demonstration rally marcher crowd".split())
 GOVERNMENT_WORDS = frozenset("army troop soldier force government military police regime".split())
 TERRITORY_WORDS = frozenset("town city village area district territory region province control "
@@ -199,6 +200,9 @@ TERRITORY_WORDS = frozenset("town city village area district territory region pr
 PROPERTY_WORDS = frozenset("house home building property shop store office vehicle car crop field "
                            "school church mosque market village hut".split())
 BASE_WORDS = frozenset("headquarters base camp outpost office position stronghold checkpoint".split())
+AGREEMENT_WORDS = frozenset("agreement deal treaty accord pact memorandum contract ceasefire cease-fire truce law "
+                            "decree declaration protocol charter convention document armistice bill order "
+                            "understanding roadmap".split())
 RESTRICTION_WORDS = frozenset("restriction curfew ban sanction embargo blockade strike protest boycott siege emergency "
                               "law closure limit control measure".split())
 RELATION_WORDS = frozenset("talk negotiation mediation visit aid tie relation link cooperation flight contact "
@@ -226,7 +230,7 @@ REPORTING_VERBS = frozenset("say tell report confirm claim state announce add no
                             "according quote believe think describe".split())
 LIGHT_VERBS = frozenset("launch carry conduct stage hold mount make begin start continue resume step "
                         "unleash undertake perform execute intensify escalate claim take have".split())
-LOCATIVE_PREPS = frozenset("in at near inside outside across throughout around into on from off along "
+LOCATIVE_PREPS = frozenset("in at near inside outside across throughout around into on off along "
                            "within over outskirts toward towards of through beyond between as like including "
                            "north south east west northeast northwest southeast southwest".split())
 FEATURE_NOUNS = frozenset("city town village province district area region state county camp neighbourhood "
@@ -234,7 +238,8 @@ FEATURE_NOUNS = frozenset("city town village province district area region state
                           "prefecture settlement outskirts border strip territory zone".split())
 RELATIVE_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest near outside "
                                 "northern southern eastern western".split())
-TEMPORAL_MARKS = frozenset("since after before when while until as once following".split())
+ADJUNCT_PREPS = frozenset("after before since during amid despite following in at on near by through until "
+                          "over under between among across within from as throughout".split())
 QUANTIFIERS = frozenset("several some many few all both each every various numerous multiple other "
                         "any more most these those this that the a an".split())
 PRONOUNS = frozenset("it they them he she we i you him her us its their who which that this these those "
@@ -251,6 +256,15 @@ _IRREGULAR = {
     "rebut": ("rebutted",), "abet": ("abetted",), "mob": ("mobbed",), "plan": ("planned",), "strike": ("struck", "stricken"),
     "lead": ("led",), "sentence": ("sentenced",), "rally": ("rallied",), "slam": ("slammed",),
     "ally": ("allied",), "kidnap": ("kidnapped", "kidnapping", "kidnapper"),
+    "withdraw": ("withdrew", "withdrawn"), "drive": ("drove", "driven"), "beat": ("beaten",), "flee": ("fled",),
+    "seek": ("sought",), "bring": ("brought",), "catch": ("caught",), "fall": ("fell", "fallen"),
+    "undertake": ("undertook", "undertaken"), "overrun": ("overran",), "freeze": ("froze", "frozen"),
+    "swear": ("swore", "sworn"), "win": ("won",), "lose": ("lost",), "deal": ("dealt",), "pay": ("paid",),
+    "speak": ("spoke", "spoken"), "steal": ("stole", "stolen"), "begin": ("began", "begun"),
+    "run": ("ran",), "hang": ("hung",), "forbid": ("forbade", "forbidden"), "arise": ("arose", "arisen"),
+    "rise": ("rose", "risen"), "spread": ("spread",), "tear": ("tore", "torn"), "sign": ("signed",),
+    "ride": ("rode", "ridden"), "slay": ("slew", "slain"), "bid": ("bid",), "rebuild": ("rebuilt",),
+    "hurl": ("hurled",), "abduct": ("abducted",), "bomb": ("bombed",), "shell": ("shelled", "shelling"),
 }
 
 
@@ -379,9 +393,11 @@ class EventDetector:
         sub = _refine(rule.kind, head, span, ctx)
         if sub is None:
             return None
-        sent = span.sent if doc.has_annotation("SENT_START") or ctx.parsed else doc[:]
+        sent = _clause_sentence(span, ctx)
+        if ctx.parsed and _is_description(head, rule.kind):
+            return None
         modality, cue = _modality(head, span, sent, ctx)
-        actor1, actor2 = _actors(head, ctx) if ctx.parsed else (None, None)
+        actor1, actor2 = _actors(head, sent) if ctx.parsed else (None, None)
         event = dict.fromkeys(EVENT_KEYS)
         event.update(
             event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, plover=plover_code(sub, modality, cue), modality=modality,
@@ -392,6 +408,38 @@ class EventDetector:
         event.update(_date_of(head, sent, ctx))
         event.update(_place_of(head, sent, ctx))
         return event
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _clause_sentence(span: Span, ctx: "_DocContext") -> Span:
+    """The sentence of a trigger, cut at blank lines (a headline or byline glued to the next
+    paragraph by the parser is not part of its sentence)."""
+    doc = span.doc
+    sent = span.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:]
+    text, base = sent.text, sent.start_char
+    start, end = sent.start_char, sent.end_char
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        if base + m.end() <= span.start_char:
+            start = base + m.end()
+        elif base + m.start() >= span.end_char:
+            end = base + m.start()
+            break
+    clipped = doc.char_span(start, end, alignment_mode="contract")
+    return clipped if clipped is not None and clipped.start <= span.start and clipped.end >= span.end else sent
+
+
+_DESCRIPTIVE_KINDS = frozenset({"Support", "Cooperation", "Aid", "Agreement", "Restrictions", "Demand",
+                                "Concession", "Deployment", "Sanctions", "Talks", "Accusation", "Rejection"})
+
+
+def _is_description(head: Token, kind: str) -> bool:
+    """A participle or adjective describing a thing rather than reporting an event ("militias backed
+    by Iran", "the banned movement", "a wounded man")."""
+    if head.dep_ == "amod":
+        return True
+    return head.dep_ == "acl" and head.tag_ == "VBN" and kind in _DESCRIPTIVE_KINDS
 
 
 @Language.factory("events", default_config={"place_labels": ["GPE", "LOC", "FAC"]})
@@ -414,6 +462,7 @@ class _DocContext:
         toponyms = list(doc.spans.get("toponyms", []))
         taken = {i for s in toponyms for i in range(s.start, s.end)}
         extra = [e for e in doc.ents if e.label_ in place_labels and not any(i in taken for i in range(e.start, e.end))]
+        toponyms = [s for s in toponyms if not _inside_name(s)]
         taken |= {i for s in extra for i in range(s.start, s.end)}
         named = [s for s in _place_phrases(doc) if not any(i in taken for i in range(s.start, s.end))] if parsed else []
         self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
@@ -421,24 +470,31 @@ class _DocContext:
         self._focus = None
 
     def focus_place(self) -> dict | None:
-        """The article's focus place: its most-mentioned resolved country (or place)."""
+        """The article's focus place: the resolved toponym most often named in a locative phrase
+        ("in Iraq"), first mention breaking ties; None when no toponym is."""
         if self._focus is None:
-            resolved = [p for p in (_place(s) for s in self.places) if p]
-            if not resolved:
-                self._focus = {}
-            else:
-                by_country = Counter(p.get("country") for p in resolved if p.get("country"))
-                countries = [p for p in resolved if p.get("level") == "country"]
-                if by_country:
-                    top = by_country.most_common(1)[0][0]
-                    pick = next((p for p in countries if p.get("country") == top), None)
-                    pick = pick or Counter(p["geonameid"] for p in resolved if p.get("country") == top).most_common(1)[0][0]
-                    if isinstance(pick, str):
-                        pick = next(p for p in resolved if p["geonameid"] == pick)
-                else:
-                    pick = resolved[0]
-                self._focus = pick
+            counts: Counter = Counter()
+            first: dict[str, tuple[int, dict]] = {}
+            for span in self.places:
+                place = _place(span)
+                if not place or span.start == 0 or self.doc[span.start - 1].lower_ not in LOCATIVE_PREPS:
+                    continue
+                counts[place["geonameid"]] += 1
+                first.setdefault(place["geonameid"], (span.start, place))
+            best = min(counts, key=lambda g: (-counts[g], first[g][0])) if counts else None
+            self._focus = first[best][1] if best else {}
         return self._focus or None
+
+
+def _inside_name(span: Span) -> bool:
+    """Whether a toponym is part of a longer organisation or person name ("Islamic State of Iraq")."""
+    doc = span.doc
+    for token in (doc[span.start], doc[span.end - 1]):
+        if token.ent_type_ in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "LAW") and token.ent_iob_ != "O":
+            ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            if ent is not None and (ent.start < span.start or ent.end > span.end):
+                return True
+    return False
 
 
 _NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
@@ -537,6 +593,13 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     """ACLED sub-event type of a trigger of ``kind`` in its context (None: not an event)."""
     words = _context_words(head, span, ctx)
     lower = span.text.lower()
+    if kind in ("violence", "Looting/property destruction", "Armed clash") and ctx.parsed:
+        subject, passive = _subject(head)
+        who = {subject.lemma_.lower(), subject.lower_} if subject is not None and not passive else set()
+        if who & {"rioter", "mob", "rioters", "vigilante", "crowd"}:
+            return "Mob violence" if who & {"mob", "vigilante"} else "Violent demonstration"
+        if who & PROTESTER_WORDS and kind != "Armed clash" or who & PROTESTER_WORDS and kind == "Armed clash" and words & {"police", "security"}:
+            return "Violent demonstration"
     if kind == "violence" or kind in ("Armed clash",):
         if words & SUICIDE_WORDS:
             return "Suicide bomb"
@@ -556,6 +619,8 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
             return "Sexual violence"
         targets = _objects(head) if ctx.parsed else []
         target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
+        if words & CROWD_CONTROL_WORDS and words & PROTESTER_WORDS:
+            return "Protest with intervention"  # "fired tear gas to disperse protesters"
         if target_words & PROTESTER_WORDS:
             return "Excessive force against protesters"
         if target_words & ARMED_WORDS:
@@ -635,6 +700,8 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
             return "Release"
     if kind == "Deployment" and lower.startswith("prepar") and not words & (ARMED_WORDS | {"attack", "offensive"}):
         return None
+    if kind == "Agreement" and lower.startswith("sign") and not objects & AGREEMENT_WORDS:
+        return None  # "sign up for our newsletter"
     if kind == "Aid" and lower.startswith(("provid", "deliver", "suppl")) and not words & {"aid", "assistance", "support", "weapon", "arm", "food", "medicine", "supply", "equipment", "fund", "help", "relief", "shelter", "goods"}:
         return None
     if kind == "Release" and lower.startswith(("return", "free")) and not words & {"prisoner", "hostage", "detainee", "captive", "body", "remains", "property", "land", "territory", "refugee", "soldier"}:
@@ -692,6 +759,8 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             continue
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("xcomp", "advcl", "acl", "pcomp", "relcl", "pobj", "dobj", "acomp"):
             break
+        if node.dep_ == "pobj" and node.head.lower_ in ADJUNCT_PREPS:
+            break  # "after talks", "during the attack": circumstances, not complements
         node = node.head
     return "asserted", None
 
@@ -728,26 +797,34 @@ def _modality_from_window(span: Span, sent: Span) -> tuple[str, str | None]:
 # Actors
 
 
-def _phrase(token: Token) -> str | None:
-    """The name-like phrase headed by ``token`` ("US forces", "Kata'ib Hezbollah"), None for pronouns."""
-    if token.lower_ in PRONOUNS or token.pos_ == "PRON":
+def _is_pronoun(token: Token) -> bool:
+    """A pronoun ("they", "its"), but not "US" the country."""
+    return token.pos_ == "PRON" or (token.lower_ in PRONOUNS and not token.text.isupper())
+
+
+def _phrase(token: Token, floor: int = 0) -> str | None:
+    """The name-like phrase headed by ``token`` ("US forces", "Kata'ib Hezbollah", "leaders of
+    Kataib Hezbollah"), starting no earlier than token ``floor``; None for pronouns."""
+    if _is_pronoun(token):
         return None
-    if token.ent_type_ and token.ent_iob_ != "O":
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is not None and ent.root == token:
-            left = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod") and c.i < ent.start]
-            start = min([ent.start] + [c.left_edge.i for c in left])
-            return _clean(token.doc[start:ent.end].text)
-    lefts = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod", "poss", "nummod", "npadvmod")]
-    keep = []
-    for c in lefts:
-        if c.lower_ in QUANTIFIERS:
-            continue
-        keep.append(c)
-    start = min([token.i] + [c.left_edge.i for c in keep])
-    while start < token.i and token.doc[start].lower_ in QUANTIFIERS | {"'s", "’s"}:
+    doc = token.doc
+    end = token.i + 1
+    ent = next((e for e in doc.ents if e.start <= token.i < e.end), None) if token.ent_iob_ != "O" else None
+    if ent is not None and ent.root == token:
+        left = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod") and c.i < ent.start]
+        start, end = min([ent.start] + [c.left_edge.i for c in left]), ent.end
+    else:
+        keep = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod", "poss", "nummod", "npadvmod")
+                and c.lower_ not in QUANTIFIERS]
+        start = min([token.i] + [c.left_edge.i for c in keep])
+        of = _first(c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of")
+        named = _first(c for c in of.children if c.dep_ == "pobj") if of is not None else None
+        if named is not None and named.pos_ == "PROPN":  # "leaders of Kataib Hezbollah"
+            end = named.i + 1
+    start = max(start, floor)
+    while start < token.i and doc[start].lower_ in QUANTIFIERS | {"'s", "’s"}:
         start += 1
-    return _clean(token.doc[start:token.i + 1].text)
+    return _clean(doc[start:end].text)
 
 
 def _clean(text: str) -> str | None:
@@ -761,72 +838,99 @@ def _first(tokens) -> Token | None:
 
 
 def _subject(verb: Token) -> tuple[Token | None, bool]:
-    """(subject, is_passive) of a verb, inherited through xcomp, conj and acomp chains."""
+    """(subject, is_passive) of a verb, inherited through xcomp, conj, acomp chains and intent
+    nouns ("militias expressed their readiness to disarm": militias disarm)."""
     node = verb
-    for _ in range(4):
+    for _ in range(5):
         for c in node.children:
-            if c.dep_ in ("nsubj", "csubj", "expl"):
+            if c.dep_ in ("nsubj", "csubj") and not _is_pronoun(c):
                 return c, False
-            if c.dep_ == "nsubjpass":
+            if c.dep_ == "nsubjpass" and not _is_pronoun(c):
                 return c, True
             if c.dep_ == "agent":
                 pobj = _first(g for g in c.children if g.dep_ == "pobj")
                 if pobj is not None:
                     return pobj, False
-        if node.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp") and node.head is not node:
-            if node.dep_ == "relcl":
-                return node.head, False
+            if c.dep_ == "poss" and node is not verb and node.pos_ == "NOUN" and not _is_pronoun(c):
+                return c, False
+        if node.head is node:
+            break
+        if node.dep_ in ("xcomp", "conj", "acomp", "advcl"):
             node = node.head
         elif node.dep_ in ("acl", "relcl"):
-            return node.head, node.tag_ == "VBN"
+            if node.head.pos_ == "NOUN" and node.head.lemma_.lower() in INTENT_HEADS | {"decision", "step", "move", "effort", "attempt", "bid"}:
+                node = node.head  # the intent noun; its owner or its verb's subject acts
+            elif node.dep_ == "relcl" or node.tag_ != "VBN":
+                return node.head, False
+            else:
+                return node.head, True
+        elif node.dep_ in ("dobj", "pobj", "prep") and node.pos_ in ("NOUN", "ADP"):
+            node = node.head
         else:
             break
     return None, False
 
 
-def _actors(head: Token, ctx: _DocContext) -> tuple[str | None, str | None]:
-    """actor1 (who acts) and actor2 (who is acted on) of a trigger's clause."""
+def _actors(head: Token, sent: Span) -> tuple[str | None, str | None]:
+    """actor1 (who acts) and actor2 (who is acted on) of a trigger's clause, within its sentence."""
+    actor1, actor2 = _actor_tokens(head)
+    inside = lambda t: t is not None and sent.start <= t.i < sent.end  # noqa: E731
+    if actor1 is not None and not inside(actor1):
+        actor1 = _glued_subject(head, sent)
+    return ((_phrase(actor1, sent.start) if inside(actor1) else None),
+            (_phrase(actor2, sent.start) if inside(actor2) else None))
+
+
+def _glued_subject(head: Token, sent: Span) -> Token | None:
+    """The subject of a sentence the parser glued to the line before it ("Last news in Fakti\n\n
+    Iraqi militias are ready ..."): the last noun before the trigger attached outside the sentence."""
+    nouns = [t for t in sent if t.i < head.i and t.pos_ in ("NOUN", "PROPN")
+             and not (sent.start <= t.head.i < sent.end)]
+    return nouns[-1] if nouns else None
+
+
+def _actor_tokens(head: Token) -> tuple[Token | None, Token | None]:
+    """Head tokens of actor1 and actor2 (see :func:`_actors`)."""
     actor1 = actor2 = None
     if head.pos_ in ("VERB", "AUX", "ADJ"):
         subject, passive = _subject(head)
         agent = _first(g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj")
-        obj = _first(c for c in head.children if c.dep_ in ("dobj", "dative"))
-        if passive:
-            actor1 = _phrase(agent) if agent is not None else None
-            actor2 = _phrase(subject) if subject is not None else None
-        else:
-            actor1 = _phrase(subject) if subject is not None else None
-            actor2 = _phrase(obj) if obj is not None and obj.ent_type_ not in ("DATE", "TIME") else None
-        if actor2 is None:
-            actor2 = _prep_actor(head, ("on", "against", "with", "at", "to"))
+        obj = _first(c for c in head.children if c.dep_ in ("dobj", "dative") and c.ent_type_ not in ("DATE", "TIME"))
+        actor1, actor2 = (agent, subject) if passive else (subject, obj)
+        actor2 = actor2 if actor2 is not None else _prep_actor(head, ("on", "against", "with", "at", "to"))
     else:
-        owner = _first(c for c in head.children if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")))
-        actor1 = _phrase(owner) if owner is not None else _prep_actor(head, ("by", "from"))
-        between = _first(g for c in head.children if c.dep_ == "prep" and c.lower_ in ("between", "among") for g in c.children if g.dep_ == "pobj")
+        actor1 = _first(c for c in head.children if c.dep_ == "poss" or (
+            c.dep_ in ("compound", "amod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")))
+        actor1 = actor1 if actor1 is not None else _prep_actor(head, ("by", "from"))
+        between = _first(g for c in head.children if c.dep_ == "prep" and c.lower_ in ("between", "among")
+                         for g in c.children if g.dep_ == "pobj")
         if between is not None:
             others = list(between.conjuncts)
-            actor1 = actor1 or _phrase(between)
-            actor2 = _phrase(others[0]) if others else None
+            actor1 = actor1 if actor1 is not None else between
+            actor2 = others[0] if others else None
         else:
             actor2 = _prep_actor(head, ("on", "against", "to", "with"))
-        if actor1 is None and head.dep_ in ("dobj", "pobj") and head.head.lemma_.lower() in LIGHT_VERBS | {"for", "of"}:
-            verb = head.head if head.dep_ == "dobj" else head.head.head
-            if head.dep_ == "pobj" and verb.dep_ == "dobj":
+        if actor1 is None and head.dep_ in ("dobj", "pobj"):
+            verb = head
+            for _ in range(5):  # "claimed responsibility for dozens of attacks"
+                if verb.dep_ not in ("dobj", "pobj", "prep") or verb.head is verb:
+                    break
                 verb = verb.head
-            if verb.pos_ in ("VERB", "AUX"):
+            if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in LIGHT_VERBS:
                 subject, passive = _subject(verb)
-                actor1 = _phrase(subject) if subject is not None and not passive else None
-    if actor1 == actor2:
+                actor1 = subject if not passive else None
+    if actor1 is not None and actor2 is not None and actor1.i == actor2.i:
         actor2 = None
     return actor1, actor2
 
 
-def _prep_actor(head: Token, preps: tuple[str, ...]) -> str | None:
+def _prep_actor(head: Token, preps: tuple[str, ...]) -> Token | None:
+    """The object of one of ``preps`` on ``head`` that is not a date or a place."""
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in preps:
             pobj = _first(c for c in prep.children if c.dep_ == "pobj")
             if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not _is_place_token(pobj):
-                return _phrase(pobj)
+                return pobj
     return None
 
 
@@ -845,15 +949,17 @@ def _normalise_actors(events: list[dict], doc: Doc) -> list[dict]:
     names = {e[k] for e in events for k in ("actor1", "actor2") if e[k]}
     names |= {_clean(ent.text) for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")} - {None}
     keyed = {n: _key(n) for n in names}
+    proper = {n for n in names if n.split()[-1][:1].isupper()}
     canonical = {}
     for name, key in keyed.items():
         words = key.split()
-        if not words:
-            continue
+        if not words or name not in proper:
+            continue  # "leaders" is not folded into "militia leaders": only names are normalised
         best = name
         for other, okey in keyed.items():
             owords = okey.split()
-            if len(owords) > len(best.split()) and owords and owords[-1].endswith(words[-1]) and set(words) <= set(owords):
+            if (len(owords) > len(best.split()) and owords[-1].endswith(words[-1])
+                    and all(any(ow.endswith(w) for ow in owords) for w in words)):
                 best = other
         canonical[name] = best
     for e in events:
@@ -867,65 +973,23 @@ def _normalise_actors(events: list[dict], doc: Doc) -> list[dict]:
 # Date
 
 
-def _clause_head(token: Token) -> Token:
-    """The verb (or root) heading the clause a token is in."""
-    node = token
-    for _ in range(12):
-        if node.pos_ in ("VERB", "AUX") or node.dep_ == "ROOT" or node.head is node:
-            return node
-        node = node.head
-    return node
-
-
-def _anchor_clause(token: Token) -> Token:
-    """The clause a time or place expression anchors: temporal subordinate clauses ("since the war
-    began 18 months ago") anchor the clause they modify."""
-    clause = _clause_head(token)
-    if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS for c in clause.children):
-        return _clause_head(clause.head)
-    if clause.dep_ == "pcomp" and clause.head.lower_ in TEMPORAL_MARKS:
-        return _clause_head(clause.head.head)
-    return clause
-
-
-def _governing_clauses(head: Token) -> list[Token]:
-    """The trigger itself, its clause, and the clauses above it (not crossing reporting verbs)."""
-    out = [head]
-    clause = _clause_head(head if head.pos_ not in ("VERB", "AUX") else head)
-    if clause is not head:
-        out.append(clause)
-    node = clause
-    for _ in range(5):
-        if node.dep_ in ("ROOT", "ccomp", "parataxis") or node.head is node:
-            break
-        node = _clause_head(node.head)
-        if node.lemma_.lower() in REPORTING_VERBS:
-            break
-        out.append(node)
-    return out
+DATE_LINK_MAX_COST = 6
+"""Largest dependency-path cost (see :func:`date_link_cost`) at which a time expression dates an event."""
 
 
 def _date_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
     """The time expression of the trigger's clause, else of the nearest governing clause, else the
     publication time at month precision (``date_basis="publication"``), else undated."""
-    candidates = [s for s in ctx.timexes if s.start >= sent.start and s.end <= sent.end]
+    candidates = [s for s in ctx.timexes if s.start >= sent.start and s.end <= sent.end
+                  and not (s.start <= head.i < s.end)]
     chosen = None
     if candidates and ctx.parsed:
-        anchors = {}
+        scored = []
         for s in candidates:
-            root = s.root
-            if root.i <= head.i < root.i + 1:
-                continue
-            anchors.setdefault(_anchor_clause(root).i, []).append(s)
-            if head.pos_ not in ("VERB", "AUX") and any(a.i == head.i for a in root.ancestors):
-                anchors.setdefault(-1 - head.i, []).append(s)
-        for level, node in enumerate(_governing_clauses(head)):
-            found = anchors.get(-1 - node.i if node is head and head.pos_ not in ("VERB", "AUX") else node.i)
-            if node is head and head.pos_ not in ("VERB", "AUX"):
-                found = anchors.get(-1 - head.i)
-            if found:
-                chosen = min(found, key=lambda s: abs(s.start - head.i))
-                break
+            cost = date_link_cost(s.root, head)
+            if cost is not None and cost <= DATE_LINK_MAX_COST:
+                scored.append((cost, abs(s.start - head.i), s.start, s))
+        chosen = min(scored, key=lambda x: x[:3])[3] if scored else None
     elif candidates:
         chosen = min(candidates, key=lambda s: min(abs(s.start - head.i), abs(s.end - 1 - head.i)))
     if chosen is not None:
@@ -970,13 +1034,14 @@ _NO_PLACE = {"place_text": None, "place_start": None, "place_end": None, "place_
 PLACE_LINK_MAX_COST = 4
 """Largest dependency-path cost (see :func:`place_link_cost`) at which a toponym is the event's place."""
 
-# cost of each step on the path from the toponym up to the meeting point with the trigger
-_UP_COST = {"pobj": 0, "prep": 1, "compound": 0, "appos": 0, "conj": 1, "nmod": 0, "amod": 1, "poss": 1,
-            "npadvmod": 1, "pcomp": 1, "dobj": 1, "attr": 1, "oprd": 1, "dative": 1, "advmod": 1, "nummod": 1,
-            "acl": 2, "relcl": 3, "nsubj": 2, "nsubjpass": 2, "agent": 1, "punct": 1, "cc": 1, "dep": 2,
-            "advcl": 3, "xcomp": 3}
+# cost of each step on the path from the toponym up to the meeting point with the trigger: chains
+# of locative phrases are free ("in front of the embassy in Islamabad"), clauses and subjects are not
+_UP_COST = {"pobj": 0, "prep": 0, "compound": 0, "appos": 0, "conj": 0, "nmod": 0, "amod": 0, "poss": 0,
+            "npadvmod": 1, "pcomp": 1, "dobj": 1, "attr": 1, "oprd": 1, "dative": 1, "advmod": 0, "nummod": 1,
+            "acl": 1, "relcl": 2, "nsubj": 1, "nsubjpass": 1, "agent": 1, "punct": 1, "cc": 1, "dep": 2,
+            "advcl": 2, "xcomp": 2}
 # cost of each step on the path from the trigger up to the meeting point
-_DOWN_COST = {"advcl": 1, "xcomp": 1, "conj": 1, "dobj": 0, "pobj": 0, "prep": 1, "nsubj": 1, "nsubjpass": 0,
+_DOWN_COST = {"advcl": 1, "xcomp": 0, "conj": 0, "dobj": 0, "pobj": 0, "prep": 0, "nsubj": 1, "nsubjpass": 0,
               "acl": 1, "relcl": 2, "attr": 1, "compound": 1, "amod": 1, "appos": 1, "pcomp": 1, "npadvmod": 1,
               "acomp": 1, "dep": 2, "oprd": 1}
 
@@ -984,21 +1049,35 @@ _DOWN_COST = {"advcl": 1, "xcomp": 1, "conj": 1, "dobj": 0, "pobj": 0, "prep": 1
 def place_link_cost(place: Token, trigger: Token) -> int | None:
     """Cost of the dependency path between a toponym's head and an event trigger: 0 for "in X"
     on the trigger itself, more for each step through subjects, clauses and non-locative
-    prepositions; None when the path crosses a reported clause (``ccomp``) or the sentence.
+    prepositions; None when the path crosses a reported clause (``ccomp``) or the sentence, or
+    when the toponym names the actor ("Israel captured ...", "US forces destroyed ...")."""
+    return _link_cost(place, trigger, temporal=False)
 
-    >>> # "Gunmen killed a driver in the Shalman area" -> killed ... in -> area -> Shalman: low cost
-    """
-    if place.sent != trigger.sent:
+
+def date_link_cost(time: Token, trigger: Token) -> int | None:
+    """Cost of the dependency path between a time expression's head and an event trigger, as
+    :func:`place_link_cost`; a date on the verb that reports the event ("officials said on Monday
+    that ...") counts, at a higher cost."""
+    return _link_cost(time, trigger, temporal=True)
+
+
+def _link_cost(anchor: Token, trigger: Token, temporal: bool) -> int | None:
+    if anchor.sent != trigger.sent:
         return None
-    up = [place] + list(place.ancestors)
+    up = [anchor] + list(anchor.ancestors)
     index = {t.i: n for n, t in enumerate(up)}
     down_cost, node = 0, trigger
     for _ in range(12):
         if node.i in index:
             break
-        if node.dep_ in ("ccomp", "parataxis", "csubj") or node.head is node:
+        if node.head is node or node.dep_ == "csubj":
             return None
-        down_cost += _DOWN_COST.get(node.dep_, 3)
+        if node.dep_ in ("ccomp", "parataxis"):
+            if not temporal:
+                return None
+            down_cost += 3
+        else:
+            down_cost += _DOWN_COST.get(node.dep_, 3)
         node = node.head
     else:
         return None
@@ -1007,27 +1086,44 @@ def place_link_cost(place: Token, trigger: Token) -> int | None:
     for t in up[:index[meet.i]]:
         if t.dep_ in ("ccomp", "parataxis"):
             return None
+        if temporal:
+            if t.dep_ in ("relcl", "acl") and t.head.i != trigger.i:
+                return None  # "positions, which were built in 2019": the noun's own time
+            up_cost += 1 if t.dep_ in ("advcl", "nsubj", "nsubjpass", "dobj") else 0
+            continue
         if t.dep_ in ("nsubj", "nsubjpass", "agent") and not locative:
             return None  # the place names the actor ("Israel captured", "US forces destroyed")
         if t.dep_ == "prep" and t.lower_ == "by" and not locative:
             return None
         step = _UP_COST.get(t.dep_, 3)
         if t.dep_ == "prep":
-            if t.lower_ in LOCATIVE_PREPS:
+            if t.lower_ == "of" and t.head.lemma_.lower() not in FEATURE_NOUNS | FACILITY_WORDS:
+                step += 1  # "Hjertstedt of Sweden", "the Member of Parliament of Junagadh"
+            elif t.lower_ in LOCATIVE_PREPS:
                 locative = True
             else:
-                step += 2
-        if t.dep_ in ("compound", "amod", "poss") and t.head.lemma_.lower() in FEATURE_NOUNS:
-            step += 1  # "the West Bank city of Nablus": the city, not the region, is the place
+                step += 1
+        if t.dep_ in ("compound", "amod", "poss", "nmod"):
+            step += 1  # "US targets", "the West Bank city of Nablus": an attribute, not the place
         if t.dep_ == "advmod" and t.lower_ in RELATIVE_DIRECTIONS:
             step += 2  # "Hilla, just south of Baghdad"
         up_cost += step
     if meet.i != trigger.i and meet.lemma_.lower() in REPORTING_VERBS:
         up_cost += 3
+    if not temporal and not locative and not _direct_object_place(up[:index[meet.i]], meet, trigger):
+        return None  # "conflict with the US": a place must be where the event is, not who it involves
     # a relative clause on the place ("Hong Kong, where ... met") puts the event there
-    if meet.i == place.i and any(c.lower_ in ("where", "wherein") for c in trigger.children if c.dep_ == "advmod"):
+    if not temporal and meet.i == anchor.i and any(c.lower_ in ("where", "wherein") for c in trigger.children if c.dep_ == "advmod"):
         return max(0, down_cost - 2)
     return up_cost + down_cost
+
+
+def _direct_object_place(path: list[Token], meet: Token, trigger: Token) -> bool:
+    """A place that is the trigger's object or names it ("shelled Donetsk", "captured Naarden",
+    "the Mosul attack")."""
+    if meet.i != trigger.i:
+        return False
+    return all(t.dep_ in ("dobj", "compound", "appos", "conj", "nmod", "amod", "npadvmod") for t in path)
 
 
 def place_candidates(head: Token, sent: Span, ctx: _DocContext) -> list[Span]:
@@ -1044,8 +1140,26 @@ def place_candidates(head: Token, sent: Span, ctx: _DocContext) -> list[Span]:
     for s in spans:
         cost = place_link_cost(s.root, head)
         if cost is not None and cost <= PLACE_LINK_MAX_COST:
-            scored.append((cost, abs(s.start - head.i), s.start, s))
-    return [s for *_, s in sorted(scored, key=lambda x: x[:3])]
+            scored.append((cost, _specificity(s), sum(1 for _ in s.root.ancestors), abs(s.start - head.i), s))
+    if not scored:
+        return []
+    # among the closely linked toponyms, the most specific place ("In Sarajevo, a peacekeeper was
+    # shot in the suburb of Dobrinja": Dobrinja), then the most closely linked
+    best = min(x[0] for x in scored)
+    close = sorted((x for x in scored if x[0] <= best + 1), key=lambda x: (x[1], x[0], x[2], x[3]))
+    rest = sorted((x for x in scored if x[0] > best + 1), key=lambda x: x[:4])
+    return [x[-1] for x in close + rest]
+
+
+def _specificity(span: Span) -> int:
+    """geo_precision of a toponym (1 point ... 4 country); 1 for a name the gazetteer lacks
+    (likely a small place), 2 for a parser entity when no gazetteer ran."""
+    place = _place(span)
+    if place:
+        return int(place.get("geo_precision") or 2)
+    if span.label_ in ("GPE", "LOC", "FAC") and "toponyms" not in span.doc.spans:
+        return 1 if span.label_ == "FAC" else 2
+    return 1
 
 
 def _place_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
@@ -1064,10 +1178,11 @@ def _place_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
         }
     focus = ctx.focus_place()
     if focus:
+        precision = int(focus.get("geo_precision") or 4)
         return {
             **_NO_PLACE, "place_name": focus.get("name"), "geonameid": focus.get("geonameid"),
             "latitude": focus.get("latitude"), "longitude": focus.get("longitude"),
-            "geo_precision": max(int(focus.get("geo_precision") or 4), 3) + (0 if focus.get("level") == "country" else 0),
+            "geo_precision": min(4, max(precision + 1, 3)),
             "geo_level": focus.get("level"), "admin1": focus.get("admin1"), "country": focus.get("country"),
         }
     return dict(_NO_PLACE)

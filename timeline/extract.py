@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import glob
 import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import logging
@@ -43,7 +44,6 @@ from spacy.language import Language
 from spacy.util import registry
 from tqdm import tqdm
 
-from timeline import __version__
 from timeline.pipeline import build_pipeline, model_name
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def pipeline_version(model: str = "auto", places: bool = True) -> str:
         digest.update(str(getattr(proc, "cache_key", "")).encode() + b"\0")
     for module, path in _source_closure(_component_modules(nlp) | {"timeline.pipeline"}):
         digest.update(module.encode() + b"\0" + path.read_bytes())
-    return (f"event-atlas {__version__}; spaCy {spacy.__version__}; {model_name(nlp)}; "
+    return (f"event-atlas {importlib.metadata.version('event-atlas')}; spaCy {spacy.__version__}; {model_name(nlp)}; "
             f"{digest.hexdigest()[:16]}")
 
 
@@ -423,12 +423,12 @@ def _progress_bar(total: int | None, progress: bool | None) -> tqdm:
 # Mentions
 
 
-def _article_table(articles) -> pd.DataFrame:
+def _article_table(articles, manifest=None) -> pd.DataFrame:
     """The article table: a DataFrame as given, or what ``load_articles`` reads from a source."""
     if not isinstance(articles, pd.DataFrame):
         from timeline.articles import load_articles
 
-        articles = load_articles(articles)
+        articles = load_articles(articles, manifest=manifest)
     missing = [column for column in ("article_id", "text") if column not in articles.columns]
     if missing:
         raise ValueError(f"the article table has no {', '.join(missing)} column "
@@ -565,7 +565,7 @@ def extract_mentions(articles, *, model: str = "auto", places: bool = True, engi
         >>> mentions.attrs["extraction"]                                         # doctest: +SKIP
         {'articles': 5, 'cached': 0, 'processed': 5, 'failed': 0}
     """
-    articles = _article_table(articles)
+    articles = _article_table(articles, manifest)
     stats = _Extraction()
     with _open_cache(cache) as store, _engine(engine, workers, scheduler) as runner, \
             _progress_bar(len(articles), progress) as bar:
@@ -595,7 +595,7 @@ def extract_events(articles, *, merge: bool = True, model: str = "auto", places:
     """
     from timeline import merging
 
-    articles = _article_table(articles)
+    articles = _article_table(articles, manifest)
     stories = merging.group_stories(articles)
     articles = merging.infer_publication(articles, stories)
     mentions = extract_mentions(articles, model=model, places=places, engine=engine, workers=workers,
@@ -613,9 +613,10 @@ def extract_events(articles, *, merge: bool = True, model: str = "auto", places:
 # Streaming
 
 
-def iter_article_batches(source, batch_size: int = 1000) -> Iterator[pd.DataFrame]:
+def iter_article_batches(source, batch_size: int = 1000, *, manifest=None) -> Iterator[pd.DataFrame]:
     """Article tables of at most ``batch_size`` rows from a source bigger than memory: a DataFrame,
-    a JSON Lines or CSV file, a folder, a glob, or a list of files; files are read in sorted order.
+    a JSON Lines or CSV file (read a batch at a time), a folder, a glob, or a list of files (files
+    in sorted order; one-article files are read ``batch_size`` at a time by ``load_articles``).
 
     Example::
 
@@ -626,11 +627,18 @@ def iter_article_batches(source, batch_size: int = 1000) -> Iterator[pd.DataFram
         for start in range(0, len(source), batch_size):
             yield source.iloc[start:start + batch_size]
         return
+    documents: list[Path] = []
     for path in _source_files(source):
         if path.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
+            yield from _iter_document_files(documents, manifest)
+            documents = []
             yield from _iter_records_file(path, batch_size)
         else:
-            yield from _iter_document_files([path], batch_size)
+            documents.append(path)
+            if len(documents) == batch_size:
+                yield from _iter_document_files(documents, manifest)
+                documents = []
+    yield from _iter_document_files(documents, manifest)
 
 
 def _source_files(source) -> list[Path]:
@@ -691,11 +699,11 @@ def _record_table(path: Path, records: list[dict], *, first_line: int) -> pd.Dat
     return pd.DataFrame(rows, columns=[*_ARTICLE_META, "text"])
 
 
-def _iter_document_files(paths: list[Path], batch_size: int) -> Iterator[pd.DataFrame]:
+def _iter_document_files(paths: list[Path], manifest) -> Iterator[pd.DataFrame]:
     from timeline.articles import load_articles
 
-    for start in range(0, len(paths), batch_size):
-        yield load_articles([str(path) for path in paths[start:start + batch_size]])
+    if paths:
+        yield load_articles([str(path) for path in paths], manifest=manifest)
 
 
 def _count_articles(source) -> int | None:
@@ -748,7 +756,7 @@ def extract_to_parquet(source, out_dir: str | Path, *, model: str = "auto", plac
     mentions = partitions = 0
     with _open_cache(cache) as store, _engine(engine, workers, scheduler) as runner, \
             _progress_bar(_count_articles(source), progress) as bar:
-        for number, articles in enumerate(iter_article_batches(source, partition_size)):
+        for number, articles in enumerate(iter_article_batches(source, partition_size, manifest=manifest)):
             rows = _extract(articles, model=model, places=places, engine=runner, store=store,
                             bar=bar, batch_size=batch_size, time_budget=time_budget, manifest=manifest,
                             stats=stats)

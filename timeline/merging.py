@@ -39,7 +39,7 @@ from timeline.schema import EVENT_COLUMNS
 
 __all__ = [
     "group_stories", "infer_publication", "link_mentions", "merge_events", "evaluate_merging",
-    "mention_keys", "MergeSettings", "load_merging_set", "align_mentions",
+    "mention_keys", "MergeSettings", "load_merging_set", "align_mentions", "articles_without_events",
 ]
 
 STORY_THRESHOLD = 0.22
@@ -287,7 +287,7 @@ def infer_publication(articles: pd.DataFrame, stories: pd.Series) -> pd.DataFram
 class MergeSettings:
     """Weights and thresholds of :func:`link_mentions` (tuned on ``tests/data/merging``).
 
-    Two mentions of one family (PLOVER code, else event type) and one modality, with compatible
+    Two mentions of one family (:func:`_family`) and one modality, with compatible
     dates and places, get the score::
 
         sentence similarity + actor_weight * actor overlap + place bonus + date bonus
@@ -296,27 +296,30 @@ class MergeSettings:
     (similarities in [0, 1]; ``other_numbers`` when the sentences give counts and none agree: "40
     arrested" and "12 arrested" are two events) and are mergeable when it reaches ``threshold``, or
     ``threshold_unknown_place`` when a place is unknown (a missing place vetoes nothing, so the
-    rest must agree more). Clusters join when the mean margin (score - threshold) of all their
+    rest must agree more). Mentions from different stories lose ``no_text_evidence`` when sentence,
+    actors and trigger alone give less than ``min_text_evidence``. Clusters join when the mean margin (score - threshold) of all their
     cross pairs is at least ``average_margin`` (average linkage).
     """
 
     threshold: float = 0.4
-    threshold_unknown_place: float = 0.5
+    threshold_unknown_place: float = 0.4
     actor_weight: float = 0.3
     same_place: float = 0.3
     nested_place: float = 0.15
     other_place: float = 0.2
-    other_numbers: float = 0.2
+    other_numbers: float = 0.3
     both_dated: float = 0.15
     same_trigger: float = 0.1
     same_story: float = 0.2
-    same_article: float = 0.3
+    same_article: float = 0.5
     other_sub_event_type: float = 0.1
-    other_event_type: float = 0.2
+    other_event_type: float = 0.1
     near_date: float = 0.2
     date_slack_days: int = 1
     lookback_days: int = PUBLICATION_LOOKBACK_DAYS
     average_margin: float = -0.2
+    min_text_evidence: float = 0.15
+    no_text_evidence: float = 0.3
 
 
 def mention_keys(mentions: pd.DataFrame) -> pd.Series:
@@ -357,6 +360,22 @@ class _Mention:
     trigger_stem: str | None
 
 
+_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+_DEMONSTRATIONS = frozenset({"Protests", "Riots"})
+
+
+def _family(event_type: str | None, sub_event_type: str | None) -> str | None:
+    """Which kinds may be one event: violent event types together (a drone strike that kills three
+    fighters is typed as a strike by one outlet and a clash by another), protests and riots together,
+    and each kind of strategic development on its own (talks, a ceasefire and an agreement reached
+    at the talks are three events)."""
+    if event_type in _VIOLENCE:
+        return "violence"
+    if event_type in _DEMONSTRATIONS:
+        return "demonstration"
+    return f"{event_type}/{sub_event_type}"
+
+
 def _prepare(row, story_id: str | None) -> _Mention:
     basis = row.get("date_basis") or "undated"
     start, end = _day(row.get("date_start")), _day(row.get("date_end"))
@@ -370,7 +389,7 @@ def _prepare(row, story_id: str | None) -> _Mention:
     trigger = _words(row.get("trigger"))
     event_type = _value(row.get("event_type"))
     return _Mention(
-        family=(_value(row.get("plover")) or event_type, _value(row.get("modality")) or "asserted"),
+        family=(_family(event_type, _value(row.get("sub_event_type"))), _value(row.get("modality")) or "asserted"),
         event_type=event_type, sub_event_type=_value(row.get("sub_event_type")),
         article_id=str(row["article_id"]), story_id=story_id,
         sentence_start=None if _missing(row.get("sentence_start")) else int(row.get("sentence_start")),
@@ -411,8 +430,10 @@ def _date_relation(a: _Mention, b: _Mention, lookback: int, slack: int) -> str |
 
 def _place_relation(a: _Mention, b: _Mention) -> str | None:
     """``"same"``, ``"nested"`` (one is the admin-1 region or country containing the other),
-    ``"unknown"`` (a place is unknown or unresolved), ``"differ"`` (two different places, one of
-    them only the article's place, not written in the mention's clause) or None (two different
+    ``"unknown"`` (a place is unknown or unresolved), ``"differ"`` (two different places, but one
+    of them only the article's place, not written in the mention's clause, or both in one country
+    and reported by rewrites of one story, where a differing place is more likely a linking slip:
+    "condemned the strike near Kirkuk" puts the condemnation in Kirkuk) or None (two different
     places written in the mentions' clauses).
 
     Two places also count as the same when the name of one occurs in the other's evidence
@@ -435,7 +456,8 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
             return "nested"
         if outer.level == "admin1" and outer.admin1 is not None and outer.admin1 == inner.admin1:
             return "nested"
-    return "differ" if a.place_inherited or b.place_inherited else None
+    same_story = a.story_id is not None and a.story_id == b.story_id and a.country == b.country
+    return "differ" if a.place_inherited or b.place_inherited or same_story else None
 
 
 def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | None:
@@ -451,10 +473,12 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     score = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
     if a.actor_stems and b.actor_stems:
         score += settings.actor_weight * len(a.actor_stems & b.actor_stems) / min(len(a.actor_stems), len(b.actor_stems))
+    score += settings.same_trigger if a.trigger_stem and a.trigger_stem == b.trigger_stem else 0.0
+    if score < settings.min_text_evidence and (a.story_id is None or a.story_id != b.story_id):
+        score -= settings.no_text_evidence  # independent reports must say something alike, not just share a day and a town
     score += {"same": settings.same_place, "nested": settings.nested_place,
               "differ": -settings.other_place}.get(place, 0.0)
     score += {"both": settings.both_dated, "near": -settings.near_date}.get(dates, 0.0)
-    score += settings.same_trigger if a.trigger_stem and a.trigger_stem == b.trigger_stem else 0.0
     if a.numbers and b.numbers and not a.numbers & b.numbers:
         score -= settings.other_numbers
     if a.article_id == b.article_id:
@@ -468,13 +492,36 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     return score - (settings.threshold if place in ("same", "nested") else settings.threshold_unknown_place)
 
 
+def _date_candidates(block: list[int], prepared: list[_Mention], settings: MergeSettings):
+    """The pairs of ``block`` whose dates may be compatible, by a sweep over intervals sorted by
+    start (undated mentions pair with everything): about n log n + pairs instead of n squared."""
+    undated = [i for i in block if prepared[i].basis == "undated"]
+    dated = []
+    for i in block:
+        m = prepared[i]
+        if m.basis == "undated":
+            continue
+        start = m.end - timedelta(days=settings.lookback_days) if m.basis == "publication" else m.start
+        dated.append((start.toordinal(), m.end.toordinal() + settings.date_slack_days, i))
+    dated.sort()
+    for x, (_, end, i) in enumerate(dated):
+        for start, _, j in dated[x + 1:]:
+            if start > end:
+                break
+            yield i, j
+    for x, i in enumerate(undated):
+        for j in block:
+            if j != i and (prepared[j].basis != "undated" or undated.index(j) > x):
+                yield i, j
+
+
 def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
                   settings: MergeSettings | None = None) -> pd.Series:
     """The event each mention belongs to: ``ev-`` + 12 hex digits of a hash of the sorted keys
     (:func:`mention_keys`) of the event's mentions, on ``mentions.index``.
 
     ``stories`` maps article ids to story ids (rewrites of one story more likely report one event).
-    Only mentions of one family (PLOVER code, else event type) and modality are compared; a pair
+    Only mentions of one family (:func:`_family`) and modality are compared; a pair
     is mergeable when its :func:`_pair_score` is 0 or more. Clusters grow from the best-scoring
     mergeable pairs down; two clusters join only when no cross pair is incompatible (dates or
     places differ) and the cross pairs' mean score is at least ``average_margin``, so one vague
@@ -482,38 +529,51 @@ def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
     """
     settings = settings or MergeSettings()
     stories = stories or {}
-    keys = mention_keys(mentions)
+    keys = mention_keys(mentions).tolist()
     rows = mentions.to_dict("records")
     prepared = [_prepare(r, stories.get(str(r["article_id"]))) for r in rows]
-    positions = sorted(range(len(rows)), key=lambda i: keys.iloc[i])
+    blocks: dict[tuple, list[int]] = {}
+    for i in sorted(range(len(rows)), key=keys.__getitem__):
+        blocks.setdefault(prepared[i].family, []).append(i)
 
     cluster_of = list(range(len(rows)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(rows))}
-    blocks: dict[tuple, list[int]] = {}
-    for i in positions:
-        blocks.setdefault(prepared[i].family, []).append(i)
-
+    # scores in millionths, so sums do not depend on the order they were added in
+    margin = round(settings.average_margin * 1e6)
     for block in blocks.values():
-        scores: dict[tuple[int, int], float] = {}
-        for x, i in enumerate(block):
-            for j in block[x + 1:]:
-                s = _pair_score(prepared[i], prepared[j], settings)
-                if s is not None:
-                    scores[(min(i, j), max(i, j))] = s
-        edges = sorted(((s, i, j) for (i, j), s in scores.items() if s >= 0),
-                       key=lambda e: (-e[0], keys.iloc[e[1]], keys.iloc[e[2]]))
-        for _, i, j in edges:
+        # cross[a][b] = [sum, count] of the scored pairs between clusters a and b; a pair that
+        # cannot merge is never scored, so count < |a| * |b| means a veto
+        cross: dict[int, dict[int, list[int]]] = {}
+        edges = []
+        for i, j in _date_candidates(block, prepared, settings):
+            score = _pair_score(prepared[i], prepared[j], settings)
+            if score is None:
+                continue
+            micro = round(score * 1e6)
+            cross.setdefault(i, {})[j] = [micro, 1]
+            cross.setdefault(j, {})[i] = [micro, 1]
+            if micro >= 0:
+                edges.append((-micro, keys[i], keys[j], i, j))
+        for *_, i, j in sorted(edges):
             ci, cj = cluster_of[i], cluster_of[j]
             if ci == cj:
                 continue
-            cross = [scores.get((min(p, q), max(p, q))) for p in members[ci] for q in members[cj]]
-            if any(s is None for s in cross) or sum(cross) / len(cross) < settings.average_margin:
+            total, count = cross[ci][cj]
+            if count < len(members[ci]) * len(members[cj]) or total < margin * count:
                 continue
             for p in members[cj]:
                 cluster_of[p] = ci
             members[ci].extend(members.pop(cj))
+            for other, (total, count) in cross.pop(cj).items():
+                del cross[other][cj]
+                if other == ci:
+                    continue
+                stats = cross[ci].setdefault(other, [0, 0])
+                stats[0] += total
+                stats[1] += count
+                cross[other][ci] = stats
 
-    event_of = {c: "ev-" + _short_hash("\n".join(sorted(keys.iloc[p] for p in m))) for c, m in members.items()}
+    event_of = {c: "ev-" + _short_hash("\n".join(sorted(keys[p] for p in m))) for c, m in members.items()}
     return pd.Series([event_of[cluster_of[i]] for i in range(len(rows))], index=mentions.index,
                      name="event_id", dtype=object)
 
@@ -527,48 +587,48 @@ def _offset(value) -> int:
     return -1 if _missing(value) else int(value)
 
 
-def _representative_date(group: pd.DataFrame) -> dict:
+def _representative_date(members: list[dict]) -> dict:
     """The date columns of the member with the best date: the most reliable basis first
     (explicit, then resolved in the text, against a printed publication time, against an inferred
     one, publication-dated, undated), then the finest precision, the narrowest interval and the
-    first source. A publication-dated event takes its earliest report's date."""
+    first source. Among publication-dated members, the earliest report's date."""
     def rank(row) -> tuple:
         start, end = _day(row["date_start"]), _day(row["date_end"])
         width = (end - start).days if start and end else 10 ** 6
-        if row["date_basis"] == "publication":
+        if row["date_basis"] in ("publication", "inferred") and not _value(row["date_text"]):
             width = (end or date.max).toordinal()
         return (_BASIS_RANK.get(row["date_basis"], 5), _PRECISION_RANK.get(row["date_precision"], 9),
                 width, row["_order"])
-    best = min(group.to_dict("records"), key=rank)
-    return {c: best.get(c) for c in ("date_start", "date_end", "date_precision", "date_modifier",
-                                     "date_value", "date_text", "date_basis")}
+    best = min(members, key=rank)
+    return {c: _value(best.get(c)) for c in ("date_start", "date_end", "date_precision", "date_modifier",
+                                             "date_value", "date_text", "date_basis")}
 
 
-def _representative_place(group: pd.DataFrame) -> dict:
+_PLACE_COLUMNS = ("place_text", "place_name", "latitude", "longitude", "geo_precision", "geo_level",
+                  "admin1", "country", "geonameid")
+
+
+def _representative_place(members: list[dict]) -> dict:
     """The place columns of the member with the most precise resolved place (lowest
     ``geo_precision``), ties going to the place most members name, then to the first source;
     with no resolved place, the first member's place text."""
-    columns = ("place_text", "place_name", "latitude", "longitude", "geo_precision", "geo_level",
-               "admin1", "country", "geonameid")
-    records = group.to_dict("records")
-    resolved = [r for r in records if not _missing(r.get("geonameid"))]
+    resolved = [r for r in members if not _missing(r.get("geonameid"))]
     if not resolved:
-        named = [r for r in records if not _missing(r.get("place_text"))]
-        best = named[0] if named else records[0]
-        return {c: best.get(c) if c == "place_text" else None for c in columns}
+        named = [r for r in members if not _missing(r.get("place_text"))]
+        return {c: (named[0]["place_text"] if named and c == "place_text" else None) for c in _PLACE_COLUMNS}
     counts = Counter(str(r["geonameid"]) for r in resolved)
     best = min(resolved, key=lambda r: (r.get("geo_precision") if not _missing(r.get("geo_precision")) else 9,
                                         -counts[str(r["geonameid"])], r["_order"]))
-    return {c: best.get(c) for c in columns}
+    return {c: _value(best.get(c)) for c in _PLACE_COLUMNS}
 
 
-def _most_common(values, order) -> object:
-    """The most frequent non-missing value, ties to the one seen first in ``order``."""
-    present = [(o, v) for o, v in zip(order, values) if not _missing(v)]
+def _most_common(members: list[dict], column: str) -> object:
+    """The most frequent non-missing value of ``column``, ties to the first source's."""
+    present = [r for r in members if not _missing(r.get(column))]
     if not present:
         return None
-    counts = Counter(v for _, v in present)
-    return min(present, key=lambda ov: (-counts[ov[1]], ov[0]))[1]
+    counts = Counter(r[column] for r in present)
+    return min(present, key=lambda r: (-counts[r[column]], r["_order"]))[column]
 
 
 def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Series | None = None,
@@ -579,7 +639,7 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
     table (after :func:`infer_publication`, so inferred publication times are known); ``stories``
     is :func:`group_stories`'s result (default: the ``story_id`` column of ``articles``, else
     computed). Returns EVENT_COLUMNS (plus ``model`` when the mentions have it), rows sorted by
-    (date_start, event_type, place_name, event_id).
+    (date_start, event_type, place_name, event_id), undated rows last.
 
     - Mentions whose date was resolved against an inferred publication time get
       ``date_basis="inferred"``.
@@ -591,6 +651,8 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
       reliable, most precise date (:func:`_representative_date`); place from the member with the
       most precise place (:func:`_representative_place`); actors by majority; trigger, sentence,
       article_id and story_id from the first source.
+
+    >>> merge_events(mentions, articles, stories)[["event_type", "source_count"]]   # doctest: +SKIP
     """
     _check_articles(articles, ("article_id",))
     extras = [c for c in ("model",) if c in mentions.columns]
@@ -599,76 +661,90 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
         return pd.DataFrame(columns=columns)
     if "article_id" not in mentions.columns:
         raise ValueError("mention table lacks column article_id")
-    article_table = articles.set_index(articles["article_id"].astype(str), drop=False)
-    unknown = sorted(set(mentions["article_id"].astype(str)) - set(article_table.index))
+    article_rows = {str(r["article_id"]): r for r in articles.to_dict("records")}
+    unknown = sorted(set(mentions["article_id"].astype(str)) - set(article_rows))
     if unknown:
         raise ValueError(f"mentions name article(s) missing from the article table: {', '.join(unknown[:5])}")
     if stories is None:
         stories = articles["story_id"] if "story_id" in articles.columns else group_stories(articles)
-    story_of = dict(zip(articles["article_id"].astype(str), stories.reindex(articles.index)))
+    story_of = {str(a): _value(s) for a, s in zip(articles["article_id"], stories.reindex(articles.index))}
 
-    def article_field(article_id: str, column: str):
-        return _value(article_table.at[article_id, column]) if column in article_table.columns else None
+    def field(article_id: str, column: str):
+        return _value(article_rows[article_id].get(column))
 
-    m = mentions.copy().reset_index(drop=True)
-    m["article_id"] = m["article_id"].astype(str)
-    for column in EVENT_COLUMNS:
-        if column not in m.columns:
-            m[column] = None
-    m = m.astype({c: object for c in m.columns})
-    m["event_id"] = link_mentions(m, story_of, settings)
-    inferred = {a for a in m["article_id"].unique() if article_field(a, "published_basis") == "inferred"}
-    m.loc[m["article_id"].isin(inferred) & m["date_basis"].isin(_DCT_BASES), "date_basis"] = "inferred"
+    inferred = {a for a, r in article_rows.items() if r.get("published_basis") == "inferred"}
 
     def shown(article_id: str):
-        return None if article_id in inferred else article_field(article_id, "published")
+        return None if article_id in inferred else field(article_id, "published")
 
+    m = pd.DataFrame(mentions, copy=True)
+    m.attrs = {}
+    m = m.reset_index(drop=True)
+    m["article_id"] = m["article_id"].astype(str)
+    event_ids = link_mentions(m, story_of, settings).tolist()
+    records = m.to_dict("records")
     order_keys = [_source_order(shown(r["article_id"]), r["article_id"])
-                  + (_offset(r.get("sentence_start")), _offset(r.get("trigger_start")))
-                  for r in m.to_dict("records")]
+                  + (_offset(r.get("sentence_start")), _offset(r.get("trigger_start"))) for r in records]
     rank = {key: n for n, key in enumerate(sorted(set(order_keys)))}
-    m["_order"] = [rank[key] for key in order_keys]
+    groups: dict[str, list[dict]] = {}
+    for record, event_id, key in zip(records, event_ids, order_keys):
+        for column in EVENT_COLUMNS:
+            record.setdefault(column, None)
+        if record["article_id"] in inferred and record["date_basis"] in _DCT_BASES:
+            record["date_basis"] = "inferred"
+        record["_order"] = rank[key]
+        groups.setdefault(event_id, []).append(record)
 
     rows = []
-    for event_id, group in m.groupby("event_id", sort=True):
-        group = group.sort_values("_order", kind="stable")
-        first = group.iloc[0]
-        sources = []
-        for article_id, per_article in group.groupby("article_id", sort=False):
-            sources.append({"article_id": article_id, "outlet": article_field(article_id, "outlet"),
-                            "published": shown(article_id), "sentence": _value(per_article.iloc[0]["sentence"]),
-                            "url": article_field(article_id, "url"), "title": article_field(article_id, "title")})
-        sources.sort(key=lambda s: _source_order(s["published"], s["article_id"]))
-        order = list(group["_order"])
+    for event_id in sorted(groups):
+        members = sorted(groups[event_id], key=lambda r: r["_order"])
+        first = members[0]
+        sources: dict[str, dict] = {}
+        for r in members:
+            sources.setdefault(r["article_id"], {
+                "article_id": r["article_id"], "outlet": field(r["article_id"], "outlet"),
+                "published": shown(r["article_id"]), "sentence": _value(r["sentence"]),
+                "url": field(r["article_id"], "url"), "title": field(r["article_id"], "title")})
+        ordered = sorted(sources.values(), key=lambda s: _source_order(s["published"], s["article_id"]))
         row = {
             "event_id": event_id,
-            "event_type": _most_common(group["event_type"], order),
-            "sub_event_type": _most_common(group["sub_event_type"], order),
-            "plover": _most_common(group["plover"], order),
-            "modality": first["modality"] if not _missing(first["modality"]) else "asserted",
-            **_representative_date(group),
-            **_representative_place(group),
-            "actor1": _most_common(group["actor1"], order),
-            "actor2": _most_common(group["actor2"], order),
-            "trigger": first["trigger"], "sentence": first["sentence"], "article_id": first["article_id"],
-            "sources": json.dumps(sources, ensure_ascii=False, sort_keys=True),
-            "source_count": len(sources),
-            "independent_source_count": len({story_of.get(s["article_id"]) or s["article_id"] for s in sources}),
+            "event_type": _most_common(members, "event_type"),
+            "sub_event_type": _most_common(members, "sub_event_type"),
+            "plover": _most_common(members, "plover"),
+            "modality": _value(first["modality"]) or "asserted",
+            **_representative_date(members),
+            **_representative_place(members),
+            "actor1": _most_common(members, "actor1"),
+            "actor2": _most_common(members, "actor2"),
+            "trigger": _value(first["trigger"]), "sentence": _value(first["sentence"]),
+            "article_id": first["article_id"],
+            "sources": json.dumps(ordered, ensure_ascii=False, sort_keys=True),
+            "source_count": len(ordered),
+            "independent_source_count": len({story_of.get(s["article_id"]) or s["article_id"] for s in ordered}),
             "story_id": story_of.get(first["article_id"]),
         }
         for column in extras:
-            row[column] = _most_common(group[column], order)
+            row[column] = _most_common(members, column)
         rows.append(row)
-    events = pd.DataFrame(rows, columns=columns)
-    events = events.astype({c: object for c in events.columns})
+    rows.sort(key=lambda r: (r["date_start"] is None, r["date_start"] or "", r["event_type"] or "",
+                             r["place_name"] or "", r["event_id"]))
+    events = pd.DataFrame(rows, columns=columns).astype(object)
     for column in ("latitude", "longitude"):
         events[column] = pd.to_numeric(events[column], errors="coerce").astype(float)
     for column in ("source_count", "independent_source_count"):
         events[column] = events[column].astype(int)
-    events = events.where(events.notna(), None)
-    events["_sort"] = [(r["date_start"] is None, r["date_start"] or "", r["event_type"] or "",
-                        r["place_name"] or "", r["event_id"]) for r in events.to_dict("records")]
-    return events.sort_values("_sort", kind="stable").drop(columns="_sort").reset_index(drop=True)
+    return events
+
+
+def articles_without_events(events: pd.DataFrame, articles: pd.DataFrame) -> list[str]:
+    """Ids of the articles that no event's ``sources`` names, sorted: each belongs in the manifest
+    as having no events, so that every input article is accounted for.
+
+    >>> articles_without_events(merge_events(mentions, articles), articles)   # doctest: +SKIP
+    ['004_3097d9dd1710322f']
+    """
+    named = {s["article_id"] for sources in events["sources"] for s in json.loads(sources)}
+    return sorted(set(articles["article_id"].astype(str)) - named)
 
 
 # --------------------------------------------------------------------------------------------

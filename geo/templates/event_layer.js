@@ -7,11 +7,13 @@
   var EA = window.EventAtlas = { views: [] };
   var POINT = 0, NEAR = 1, REGION = 2, COUNTRY = 3, AREA = 4;
   var LIST_LIMIT = 100;
+  var CLUSTER_MAX_ZOOM = 14;  // past it every place is drawn on its own
 
-  EA.decode = function (b64) {
+  /** base64 of compressed JSON -> Promise of the value; format "deflate" (ours) or "gzip". */
+  EA.decode = function (b64, format) {
     var binary = atob(b64), bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format || "deflate"));
     return new Response(stream).text().then(JSON.parse);
   };
 
@@ -73,7 +75,8 @@
     map.createPane("ea-base").style.zIndex = 200;
     map.createPane("ea-shapes").style.zIndex = 410;
     var renderer = L.canvas({ pane: "ea-base", padding: 0.5 });
-    this.shapeRenderer = L.svg({ pane: "ea-shapes", padding: 0.5 });
+    this.shapeRenderer = L.canvas({ pane: "ea-shapes", padding: 0.5, tolerance: 2 });
+    this.ringRenderer = L.svg({ pane: "ea-shapes" });
     var features = data.countries.map(function (c) {
       return { type: "Feature", properties: { name: c[0] }, geometry: c[3] };
     });
@@ -131,26 +134,33 @@
   };
 
   View.prototype.refresh = function () {
-    var ev = this.ev, points = [], groups = new Map();
+    var ev = this.ev, places = new Map(), groups = new Map();
     this.visible = [];
     for (var i = 0; i < this.n; i++) {
       if (!this.passes(i)) continue;
       this.visible.push(i);
       var kind = ev.kind[i];
       if (kind === POINT || kind === NEAR) {
-        var props = { i: i };
-        props["l" + ev.lane[i]] = 1;
-        points.push({ type: "Feature", properties: props, geometry: { type: "Point", coordinates: [ev.lon[i], ev.lat[i]] } });
+        // events at the very same coordinates (a town's gazetteer point) are indexed once
+        var at = ev.lat[i] + "," + ev.lon[i];
+        if (!places.has(at)) places.set(at, []);
+        places.get(at).push(i);
       } else {
         var key = kind === AREA ? "a" + ev.lat[i] + "," + ev.lon[i] + "," + ev.precision[i] : kind + ":" + ev.shape[i];
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push(i);
       }
     }
+    this.places = Array.from(places.values());
+    var points = this.places.map(function (indices, k) {
+      var props = { k: k, n: indices.length }, first = indices[0];
+      indices.forEach(function (j) { props["l" + ev.lane[j]] = (props["l" + ev.lane[j]] || 0) + 1; });
+      return { type: "Feature", properties: props, geometry: { type: "Point", coordinates: [ev.lon[first], ev.lat[first]] } };
+    });
     this.index_ = new Supercluster({
-      radius: this.options.cluster_radius, maxZoom: 16,
-      map: function (p) { var out = {}; for (var k in p) if (k !== "i") out[k] = p[k]; return out; },
-      reduce: function (acc, p) { for (var k in p) if (k.charAt(0) === "l") acc[k] = (acc[k] || 0) + p[k]; }
+      radius: this.options.cluster_radius, maxZoom: CLUSTER_MAX_ZOOM,
+      map: function (p) { var out = {}; for (var k in p) if (k !== "k") out[k] = p[k]; return out; },
+      reduce: function (acc, p) { for (var k in p) if (k === "n" || k.charAt(0) === "l") acc[k] = (acc[k] || 0) + p[k]; }
     }).load(points);
     this.drawShapes(groups);
     this.drawClusters();
@@ -195,42 +205,52 @@
     return marker;
   };
 
+  /** Regions, countries and areas of the shown events: one shape and one counted badge per place.
+   * Shapes are drawn on a canvas (thousands stay fast); badges are clustered like points. */
   View.prototype.drawShapes = function (groups) {
     var self = this, ev = this.ev, data = this.data;
     this.shapeLayer.clearLayers();
     this.shapes = new Map();
-    var keys = Array.from(groups.keys()).sort();
-    keys.forEach(function (key) {
+    this.groups = [];
+    var badges = [];
+    Array.from(groups.keys()).sort().forEach(function (key) {
       var indices = groups.get(key), i = indices[0], kind = ev.kind[i], colour = self.colourOf(indices);
-      var title, latlng, shape, cls;
+      var title, latlng, shape, cls, count = indices.length + (indices.length === 1 ? " event" : " events");
       if (kind === REGION || kind === COUNTRY) {
         var row = (kind === REGION ? data.regions : data.countries)[ev.shape[i]];
         var approx = row[2];
         shape = L.geoJSON(row[3], {
           pane: "ea-shapes", renderer: self.shapeRenderer,
           style: kind === REGION
-            ? { color: colour, weight: 1.5, dashArray: approx ? "5 4" : null, fillColor: colour, fillOpacity: 0.22, className: "ea-region" }
-            : { color: colour, weight: 2.5, dashArray: "8 6", fillColor: colour, fillOpacity: 0.05, className: "ea-country" }
+            ? { color: colour, weight: 1.5, dashArray: approx ? "5 4" : null, fillColor: colour, fillOpacity: 0.22 }
+            : { color: colour, weight: 2.5, dashArray: "8 6", fillColor: colour, fillOpacity: 0.05 }
         });
         latlng = [row[4], row[5]];
-        title = row[0] + (kind === REGION ? " (province" + (approx ? ", boundary approximate" : "") + ")" : " (country level)") +
-          ": " + indices.length + (indices.length === 1 ? " event" : " events");
+        title = row[0] + (kind === REGION ? " (province" + (approx ? ", boundary approximate" : "") + ")" : " (country level)") + ": " + count;
         cls = kind === REGION ? "ea-badge-region" : "ea-badge-country";
       } else {
         latlng = [ev.lat[i], ev.lon[i]];
         var radius = data.area_radius_m[ev.precision[i]] || 50000;
-        shape = L.circle(latlng, { radius: radius, pane: "ea-shapes", renderer: self.shapeRenderer, color: colour, weight: 1.5, dashArray: "5 4", fillColor: colour, fillOpacity: 0.18, className: "ea-area" });
+        shape = L.circle(latlng, { radius: radius, pane: "ea-shapes", renderer: self.shapeRenderer, color: colour, weight: 1.5, dashArray: "5 4", fillColor: colour, fillOpacity: 0.18 });
         title = (self.s(ev.place[i]) || self.s(ev.place_text[i]) || "Area") + " (" + self.s(ev.level[i]) + ", shape not on file: shaded circle of " +
-          Math.round(radius / 1000) + " km): " + indices.length + (indices.length === 1 ? " event" : " events");
+          Math.round(radius / 1000) + " km): " + count;
         cls = "ea-badge-area";
       }
+      shape.eaKind = ["point", "near", "region", "country", "area"][kind];
       shape.on("click", function (e) { self.openList(e.latlng, indices, title); });
       shape.bindTooltip(el("span", null, title), { sticky: true });
       self.shapeLayer.addLayer(shape);
-      var badge = self.badge(latlng, indices, cls, title);
-      self.shapeLayer.addLayer(badge);
-      indices.forEach(function (j) { self.shapes.set(j, { shape: shape, latlng: latlng, title: title, indices: indices }); });
+      var group = { shape: shape, latlng: latlng, title: title, indices: indices, cls: cls };
+      badges.push({ type: "Feature", properties: { g: self.groups.length, n: indices.length },
+                    geometry: { type: "Point", coordinates: [latlng[1], latlng[0]] } });
+      self.groups.push(group);
+      indices.forEach(function (j) { self.shapes.set(j, group); });
     });
+    this.badgeIndex = new Supercluster({
+      radius: 40, maxZoom: CLUSTER_MAX_ZOOM,
+      map: function (p) { return { n: p.n }; },
+      reduce: function (acc, p) { acc.n += p.n; }
+    }).load(badges);
   };
 
   View.prototype.drawClusters = function () {
@@ -242,25 +262,46 @@
     this.clusterLayer.clearLayers();
     items.forEach(function (f) {
       var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]], p = f.properties;
-      if (p.cluster) {
-        var size = Math.round(26 + 9 * Math.log10(p.point_count));
-        var node = el("div", "ea-cluster", String(p.point_count));
-        node.style.width = node.style.height = size + "px";
-        node.style.background = self.pie(p, p.point_count);
-        var marker = L.marker(ll, { icon: L.divIcon({ html: node, className: "ea-cluster-icon", iconSize: [size, size] }), keyboard: false });
-        marker.on("click", function () {
-          var expand = self.index_.getClusterExpansionZoom(p.cluster_id);
-          if (expand > map.getMaxZoom() || zoom >= 16) {
-            var leaves = self.index_.getLeaves(p.cluster_id, Infinity).map(function (x) { return x.properties.i; });
-            self.openList(ll, leaves, p.point_count + " events at this place");
-          } else {
-            map.flyTo(ll, expand, { duration: 0.4 });
-          }
-        });
-        self.clusterLayer.addLayer(marker);
-      } else {
-        self.clusterLayer.addLayer(self.pointMarker(p.i));
+      if (!p.cluster && p.n === 1) { self.clusterLayer.addLayer(self.pointMarker(self.places[p.k][0])); return; }
+      var size = Math.round(26 + 9 * Math.log10(p.n));
+      var node = el("div", "ea-cluster" + (p.cluster ? "" : " ea-stack"), String(p.n));
+      node.style.width = node.style.height = size + "px";
+      node.style.background = self.pie(p, p.n);
+      var marker = L.marker(ll, { icon: L.divIcon({ html: node, className: "ea-cluster-icon", iconSize: [size, size] }), keyboard: false });
+      var leaves = function () {
+        if (!p.cluster) return self.places[p.k];
+        var out = [];
+        self.index_.getLeaves(p.cluster_id, Infinity).forEach(function (x) { out = out.concat(self.places[x.properties.k]); });
+        return out;
+      };
+      var title = p.cluster ? p.n + " events at towns or exact places: click to zoom in"
+        : p.n + " events at " + (self.s(self.ev.place[self.places[p.k][0]]) || "this place") + ": click to list them";
+      marker.bindTooltip(el("span", null, title), { direction: "top" });
+      marker.on("click", function () {
+        var expand = p.cluster ? self.index_.getClusterExpansionZoom(p.cluster_id) : Infinity;
+        if (expand > CLUSTER_MAX_ZOOM) self.openList(ll, leaves(), p.n + " events here");
+        else map.flyTo(ll, expand, { duration: 0.4 });
+      });
+      self.clusterLayer.addLayer(marker);
+    });
+    this.badgeIndex.getClusters(bbox, zoom).forEach(function (f) {
+      var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]], p = f.properties;
+      if (!p.cluster) {
+        var group = self.groups[p.g];
+        self.clusterLayer.addLayer(self.badge(group.latlng, group.indices, group.cls, group.title));
+        return;
       }
+      var indices = [];
+      self.badgeIndex.getLeaves(p.cluster_id, Infinity).forEach(function (x) { indices = indices.concat(self.groups[x.properties.g].indices); });
+      var title = p.n + " events known only by province or country, in " + p.point_count + " places: click to zoom in";
+      var marker = self.badge(ll, indices, "ea-badge-group", title);
+      marker.off("click");
+      marker.on("click", function () {
+        var expand = self.badgeIndex.getClusterExpansionZoom(p.cluster_id);
+        if (expand > CLUSTER_MAX_ZOOM) self.openList(ll, indices, title);
+        else map.flyTo(ll, expand, { duration: 0.4 });
+      });
+      self.clusterLayer.addLayer(marker);
     });
   };
 
@@ -368,8 +409,15 @@
       if (info.shape.getBounds) map.fitBounds(info.shape.getBounds(), { maxZoom: 7, animate: false });
       this.openList(latlng, info.indices, info.title, i);
     }
-    L.circleMarker(latlng, { radius: 20, renderer: this.shapeRenderer, className: "ea-highlight", color: "#111", weight: 3, fill: false, interactive: false }).addTo(this.highlightLayer);
+    L.circleMarker(latlng, { radius: 20, renderer: this.ringRenderer, className: "ea-highlight", color: "#111", weight: 3, fill: false, interactive: false }).addTo(this.highlightLayer);
     return true;
+  };
+
+  /** How many shapes of each kind ("region", "country", "area") are drawn. */
+  View.prototype.shapeCounts = function () {
+    var out = { region: 0, country: 0, area: 0 };
+    this.groups.forEach(function (g) { out[g.shape.eaKind]++; });
+    return out;
   };
 
   /** What the map shows now: clusters, single markers and badges with their counts. */
@@ -386,6 +434,8 @@
     map._eventAtlas = EA.decode(payload).then(function (data) {
       var view = new View(map, data, options);
       EA.views.push(view);
+      // drawn and handlers attached: the next frame is the first a reader can use
+      requestAnimationFrame(function () { window.eventAtlasReadyAt = performance.now(); });
       return view;
     });
     map._eventAtlas.catch(function (error) {

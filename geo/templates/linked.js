@@ -11,7 +11,13 @@
       function hook() {
         var w = frame.contentWindow, api = w && w.eventTimeline, dataNode = w && w.document.getElementById("timeline-data");
         if (!api || !dataNode) { if (tries++ < 600) setTimeout(hook, 50); return; }
-        var timeline = api.timeline, ids = JSON.parse(dataNode.textContent).events.map(function (row) { return row[0]; });
+        // the timeline's items are indexes into its event rows; a row starts with the event_id
+        EA.decode(dataNode.textContent.trim(), "gzip").then(function (tdata) {
+          connect(api, tdata.events.map(function (row) { return row[0]; }));
+        });
+      }
+      function connect(api, ids) {
+        var timeline = api.timeline;
         var itemOf = new Map(ids.map(function (id, i) { return [id, i]; }));
         var quiet = false, quietTimer = null;
         function hush() { quiet = true; clearTimeout(quietTimer); quietTimer = setTimeout(function () { quiet = false; }, 400); }
@@ -25,13 +31,13 @@
         view.on("range", function (d) {
           if (d.origin === "timeline" || d.origin === "highlight") return;
           hush();
-          if (d.range) timeline.setWindow(new Date(d.range[0] * DAY), new Date(d.range[1] * DAY), { animation: false });
+          if (d.range) timeline.setWindow(d.range[0] * DAY, d.range[1] * DAY, { animation: false });  // numbers: Dates of this window are not Dates in the frame
           else api.fit();
         });
         view.on("select", function (d) {
           var items = d.ids.map(function (id) { return itemOf.get(id); }).filter(function (x) { return x !== undefined; });
           hush();
-          timeline.setSelection(items, { focus: items.length === 1, animation: false });
+          try { timeline.setSelection(items, { focus: items.length === 1, animation: false }); } catch (e) { /* item drawn inside a count bin */ }
           if (items.length === 1) api.showDetail(items[0]);
         });
         document.body.setAttribute("data-linked", "true");

@@ -21,7 +21,7 @@
         var step = max <= 1 ? COLOURS.length - 1 : Math.min(COLOURS.length - 1, Math.floor(COLOURS.length * Math.log(c) / Math.log(max + 1)));
         var shape = L.geoJSON(row[3], {
           pane: "ea-shapes", renderer: view.shapeRenderer,
-          style: { color: "#7f2704", weight: 0.8, dashArray: row[2] ? "3 3" : null, fillColor: COLOURS[Math.max(1, step)], fillOpacity: 0.75, className: "ea-choropleth" }
+          style: { color: "#7f2704", weight: 0.8, dashArray: row[2] ? "3 3" : null, fillColor: COLOURS[Math.max(1, step)], fillOpacity: 0.75 }
         });
         var text = row[0] + ": " + c + (c === 1 ? " event" : " events") + (row[2] ? " (boundary approximate)" : "");
         shape.bindTooltip(EA.el("span", null, text), { sticky: true });

