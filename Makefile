@@ -49,8 +49,10 @@ lab: setup
 bench: setup
 	$(PY) -m benchmarks.run
 
-screenshots: setup
+# The README's pictures, from the seed articles' own build.
+screenshots: demo
 	$(PY) -m benchmarks.screenshots
+	$(PY) -m benchmarks.map_screenshots out
 
 clean:
 	rm -rf $(VENV) out timeline/_vendor .pytest_cache

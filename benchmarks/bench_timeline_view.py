@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import gzip
 import json
 import random
@@ -152,22 +153,27 @@ def _load(browser, path: Path) -> dict:
     context.route("**/*", block)
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
     ready = page.evaluate("window.timelineReadyAt")
-    figures = {"ready_ms": ready, "items_rendered": page.locator(".vis-item.vis-point, .vis-item.vis-range").count()}
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    figures = {"ready_ms": ready, "busy_ms": metrics["TaskDuration"] * 1000, "items_rendered": page.locator(".vis-item.ev, .vis-item.strip").count()}
     figures["cells_rendered"] = page.locator(".vis-item.strip .bin").count()
 
-    def click(selector):
-        """Click the first item matching ``selector`` that is wholly in view."""
-        spot = page.evaluate("""(selector) => {
+    def click(selector, centre=False):
+        """Click the first item matching ``selector`` in view: near its left end (an event's dot),
+        or at its centre."""
+        spot = page.evaluate("""([selector, centre]) => {
             const pane = document.querySelector('.vis-panel.vis-center').getBoundingClientRect();
             for (const item of document.querySelectorAll(selector)) {
                 const r = item.getBoundingClientRect();
-                if (r.width > 4 && r.left >= pane.left && r.right <= pane.right && r.top >= pane.top
-                    && r.bottom <= Math.min(pane.bottom, innerHeight)) return [r.left + Math.min(6, r.width / 2), r.top + r.height / 2];
+                const x = r.left + (centre ? r.width / 2 : Math.min(6, r.width / 2)), y = r.top + r.height / 2;
+                if (r.width > 4 && x > pane.left && x < pane.right && y > pane.top && y < Math.min(pane.bottom, innerHeight))
+                    return [x, y];
             }
-            return null; }""", selector)
+            return null; }""", [selector, centre])
         page.mouse.click(*spot)
 
     if not figures["items_rendered"]:  # the baseline: nothing to click
@@ -178,15 +184,15 @@ def _load(browser, path: Path) -> dict:
     while page.evaluate("document.body.dataset.mode") == "counts" and len(zooms) < 6:
         began = time.perf_counter()
         before = page.evaluate("String(window.eventTimeline.timeline.getWindow().start)")
-        click(".vis-item.strip .bin")
+        click(".vis-item.strip .bin", centre=True)
         page.wait_for_function(f"String(window.eventTimeline.timeline.getWindow().start) !== {json.dumps(before)}",
                                timeout=20_000)
-        page.wait_for_selector(".vis-item.vis-point, .vis-item.vis-range", timeout=20_000)
+        page.wait_for_selector(".vis-item.ev, .vis-item.strip", timeout=20_000)
         zooms.append((time.perf_counter() - began) * 1000)
     figures["click_count_to_events_ms"] = max(zooms) if zooms else 0.0
     figures["clicks_to_single_events"] = len(zooms)
     began = time.perf_counter()
-    click(".vis-item.vis-point, .vis-item.vis-range")
+    click(".vis-item.ev")
     page.wait_for_selector("#detail .sources li", timeout=20_000)
     figures["click_to_sources_ms"] = (time.perf_counter() - began) * 1000
     figures["filter_ms"] = page.evaluate("""() => {
@@ -230,9 +236,14 @@ def run(n: int, runs: int) -> dict:
 
     ready = median("ready_ms", loads)
     base = median("ready_ms", baseline)
+    best, base_best = min(r["ready_ms"] for r in loads), min(r["ready_ms"] for r in baseline)
+    busy, base_busy = median("busy_ms", loads), median("busy_ms", baseline)
     return {
         "events": n, "dated_shown": dated, "runs": runs,
         "ready_s": ready / 1000, "baseline_ready_s": base / 1000, "ratio": ready / base,
+        "best_ready_s": best / 1000, "baseline_best_ready_s": base_best / 1000, "best_ratio": best / base_best,
+        "busy_s": busy / 1000, "baseline_busy_s": base_busy / 1000, "busy_ratio": busy / base_busy,
+        "load_average": os.getloadavg()[0],
         "click_to_sources_ms": median("click_to_sources_ms", loads), "filter_ms": median("filter_ms", loads),
         "click_count_to_events_ms": median("click_count_to_events_ms", loads),
         "clicks_to_single_events": max(r["clicks_to_single_events"] for r in loads),
@@ -252,6 +263,10 @@ def table(r: dict) -> str:
         ("|---|---|---|---|", None),
         (f"| {r['events']:,} events: load to drawn and interactive (median of {r['runs']}) | {r['ready_s']:.2f} s | "
          f"< {TARGET_SECONDS:.0f} s | library alone {r['baseline_ready_s']:.2f} s; x{r['ratio']:.1f} |", None),
+        (f"| the same, best of {r['runs']} (least disturbed by other processes) | {r['best_ready_s']:.2f} s | < "
+         f"{TARGET_SECONDS:.0f} s | library alone {r['baseline_best_ready_s']:.2f} s; x{r['best_ratio']:.1f} |", None),
+        (f"| the same: renderer main-thread busy time until then (Chromium TaskDuration) | {r['busy_s']:.2f} s | | "
+         f"library alone {r['baseline_busy_s']:.2f} s; x{r['busy_ratio']:.1f} |", None),
         (f"| click on a count to the zoomed-in view drawn (slowest of {r['clicks_to_single_events']} clicks "
          f"from the whole span to single events) | {r['click_count_to_events_ms']:.0f} ms | | |", None),
         (f"| click on an event to its sources shown | {r['click_to_sources_ms']:.0f} ms | | |", None),
@@ -266,7 +281,7 @@ def table(r: dict) -> str:
     return "\n".join(row for row, _ in rows) + f"\n\nMeets the targets: {verdict}. The first view draws " \
         f"{r['items_rendered']:,} vis-timeline items (one strip of {r['cells_rendered']:,} counts per lane) for " \
         f"{r['dated_shown']:,} dated asserted events. " \
-        f"{r['date']}, {r['machine']}.\n"
+        f"{r['date']}, {r['machine']}, load average {r['load_average']:.1f} during the run.\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,8 +20,9 @@ CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SHOTS = (("out/timeline.html", "docs/img/timeline.png", (1400, 760)),)
-"""(page, picture, viewport in CSS pixels) made by :func:`main`, relative to the project root."""
+SHOTS = (("out/timeline.html", "docs/img/timeline.png", (1400, 760), ".vis-item.ev.vis-range, .vis-item.ev"),)
+"""(page, picture, viewport in CSS pixels, what to click first or None) made by :func:`main`,
+relative to the project root."""
 
 
 def chromium_path() -> str:
@@ -33,10 +34,10 @@ def chromium_path() -> str:
 
 
 def screenshot(html_path, png_path, viewport: tuple[int, int] = (1280, 720), *, ready: str = "body[data-ready]",
-               timeout_ms: int = 20_000) -> Path:
-    """Open ``html_path`` with the network blocked, wait for ``ready`` (a CSS selector), and save a
-    PNG of the viewport (CSS pixels) to ``png_path``. Raises RuntimeError if the page made a request
-    or threw an error."""
+               click: str | None = None, timeout_ms: int = 20_000) -> Path:
+    """Open ``html_path`` with the network blocked, wait for ``ready`` (a CSS selector), click the
+    first element matching ``click`` if given, and save a PNG of the viewport (CSS pixels) to
+    ``png_path``. Raises RuntimeError if the page made a request or threw an error."""
     from playwright.sync_api import sync_playwright
 
     html_path, png_path = Path(html_path).resolve(), Path(png_path)
@@ -63,6 +64,10 @@ def screenshot(html_path, png_path, viewport: tuple[int, int] = (1280, 720), *, 
             page.goto(html_path.as_uri())
             page.wait_for_selector(ready, state="attached", timeout=timeout_ms)
             page.wait_for_timeout(600)  # let the first redraws settle
+            if click:
+                page.locator(click).first.click()
+                page.mouse.move(0, 0)
+                page.wait_for_timeout(300)
             page.screenshot(path=str(png_path))
         finally:
             browser.close()
@@ -72,8 +77,8 @@ def screenshot(html_path, png_path, viewport: tuple[int, int] = (1280, 720), *, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    for page, picture, viewport in SHOTS:
-        print(f"screenshot: {screenshot(ROOT / page, ROOT / picture, viewport)}")
+    for page, picture, viewport, click in SHOTS:
+        print(f"screenshot: {screenshot(ROOT / page, ROOT / picture, viewport, click=click)}")
     return 0
 
 

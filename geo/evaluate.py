@@ -10,6 +10,8 @@ Figures (rules of ``../shared/README.md``):
   median error (km), AUC of the log error curve (0 best, 1 worst); an unresolved prediction counts
   as the largest error (20,039 km);
 * E2E@161 = overlap recall x acc@161;
+* geonameid accuracy: share of overlap matches whose gold GeoNames id we return (independent of the
+  coordinates each gazetteer gives a country or province);
 * ``--gold-spans``: resolution alone (the gold spans are resolved in their document's context).
 
 Example::
@@ -108,6 +110,7 @@ def score(gold_docs: list[list[dict]], pred_docs: list[list[dict]]) -> dict:
     n_pred = sum(len(p) for p in pred_docs)
     exact = overlap = 0
     errors: list[float] = []
+    same_id = with_id = 0
     for gold, pred in zip(gold_docs, pred_docs):
         spans = {(p["start"], p["end"]) for p in pred}
         exact += sum((g["start"], g["end"]) in spans for g in gold)
@@ -117,6 +120,9 @@ def score(gold_docs: list[list[dict]], pred_docs: list[list[dict]]) -> dict:
             e = error_km(gold[i], pred[j])
             if e is not None:
                 errors.append(e)
+            if gold[i].get("geonameid"):
+                with_id += 1
+                same_id += str(pred[j].get("geonameid")) == str(gold[i]["geonameid"])
 
     def prf(tp: int) -> tuple[float, float, float]:
         p = tp / n_pred if n_pred else 0.0
@@ -134,6 +140,7 @@ def score(gold_docs: list[list[dict]], pred_docs: list[list[dict]]) -> dict:
         "mean_km": statistics.fmean(errors) if errors else float("nan"),
         "median_km": statistics.median(errors) if errors else float("nan"),
         "auc": auc(errors), "e2e161": ro * acc if errors else float("nan"),
+        "geonameid_accuracy": same_id / with_id if with_id else float("nan"),
     }
 
 
@@ -187,7 +194,7 @@ def _pipeline(model: str):
 COLUMNS = (("P exact", "precision_exact"), ("R exact", "recall_exact"), ("F1 exact", "f1_exact"),
            ("P overlap", "precision_overlap"), ("R overlap", "recall_overlap"), ("F1 overlap", "f1_overlap"),
            ("acc@161", "acc161"), ("mean km", "mean_km"), ("median km", "median_km"), ("AUC", "auc"),
-           ("E2E@161", "e2e161"))
+           ("E2E@161", "e2e161"), ("id acc", "geonameid_accuracy"))
 
 
 def markdown(results: dict[str, dict]) -> str:

@@ -30,6 +30,8 @@ import os
 import re
 import sqlite3
 import statistics
+import string
+import zlib
 import sys
 import tempfile
 import unicodedata
@@ -39,9 +41,11 @@ from importlib import metadata
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
-BUILD_VERSION = "4"
+BUILD_VERSION = "7"
 """Bump when the index layout or the build rules change (part of the cache key)."""
 
+MAX_CANDIDATES = 60
+"""Candidates kept per name (best-known first)."""
 LEVEL_PRECISION = {"point": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 4}
 """``geo_precision`` of a place of each level: 1 point/town, 2 part of a region, 3 admin-1, 4 country."""
 
@@ -49,6 +53,9 @@ _ARTICLES = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh|the)[\s-]+(?=\S
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u02be\u02bf\u0060\u00b4\u2032]")
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"[\s_]+")
+
+
+_ASCII_FOLD = str.maketrans({**{c: " " for c in string.punctuation + "_"}, "'": None, "`": None, ".": None})
 
 
 @lru_cache(maxsize=1 << 18)
@@ -59,12 +66,16 @@ def normalize(name: str) -> str:
     >>> normalize("Al-Ḩudaydah"), normalize("U.S."), normalize("Sana’a")
     ('hudaydah', 'us', 'sanaa')
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("ı", "i").replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("đ", "d").replace("ł", "l")
-    text = _APOSTROPHES.sub("", text).replace(".", "")
-    text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
-    return _ARTICLES.sub("", text)
+    if name.isascii():
+        text = " ".join(name.lower().translate(_ASCII_FOLD).split())
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        text = text.replace("ı", "i").replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("đ", "d")
+        text = _APOSTROPHES.sub("", text.replace("ł", "l")).replace(".", "")
+    if not text.isalnum():
+        text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return _ARTICLES.sub("", text) if text[:1] in "aet" else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +141,21 @@ def index_path(data_dir: Path = DATA_DIR) -> Path:
     return cache_dir() / f"gazetteer-{index_key(data_dir)}.sqlite"
 
 
+def _key_hash(key: str) -> int:
+    """Stable 64-bit hash of a lookup key (two CRC-32s)."""
+    data = key.encode()
+    return zlib.crc32(data) | zlib.crc32(data, 0x9E3779B9) << 32
+
+
+FILTER_BITS = 26
+FILTER_MASK = (1 << FILTER_BITS) - 1
+"""The name filter is a Bloom filter of 2**26 bits (8 MiB) with two probes: ~0.04% false positives."""
+
+
+def _hashes_path(index: Path) -> Path:
+    return index.with_suffix(".keys.bloom")
+
+
 class Gazetteer:
     """Read-only view of the SQLite index. Thread-safe for reading (one connection per thread).
 
@@ -141,8 +167,12 @@ class Gazetteer:
         self.path = Path(path)
         if not self.path.exists():
             raise FileNotFoundError(f"{self.path}: gazetteer index not found (run `python -m geo.gazetteer build`)")
+        if not _hashes_path(self.path).exists():
+            raise FileNotFoundError(f"{_hashes_path(self.path)}: gazetteer key file not found (rebuild the index)")
         self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._db.execute("PRAGMA query_only=1")
+        self._db.execute("PRAGMA mmap_size=268435456")
+        self._filter = _hashes_path(self.path).read_bytes()
         self.candidates = lru_cache(maxsize=1 << 17)(self._candidates)
         self.get = lru_cache(maxsize=1 << 15)(self._get)
         self._demonyms: dict[str, str] | None = None
@@ -154,7 +184,7 @@ class Gazetteer:
     def default(cls) -> "Gazetteer":
         """The gazetteer built from ``data/gazetteer`` (built into the cache first when missing)."""
         path = index_path()
-        if not path.exists():
+        if not (path.exists() and _hashes_path(path).exists()):
             build(path)
         return cls(path)
 
@@ -163,12 +193,19 @@ class Gazetteer:
 
     def _candidates(self, name: str) -> tuple[Place, ...]:
         key = normalize(name)
-        if not key:
+        if not key or not self._may_have(key):
             return ()
-        rows = self._db.execute(
-            f"SELECT {self._COLUMNS}, n.main FROM names n JOIN places p ON p.rowid = n.place "
-            "WHERE n.key = ? ORDER BY p.rank DESC", (key,)).fetchall()
-        return tuple(Place(*row[:10], matched="main" if row[10] else "alternate") for row in rows)
+        row = self._db.execute("SELECT data FROM lookup WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return ()
+        return tuple(Place(*c[:10], matched="main" if c[10] else "alternate") for c in json.loads(row[0]))
+
+    def _may_have(self, key: str) -> bool:
+        """Bloom-filter test over all keys: False means no place has this name (no false negatives)."""
+        h = _key_hash(key)
+        bits = self._filter
+        a, b = h & FILTER_MASK, (h >> 32) & FILTER_MASK
+        return bool(bits[a >> 3] >> (a & 7) & 1) and bool(bits[b >> 3] >> (b & 7) & 1)
 
     def _get(self, geonameid: str) -> Place | None:
         row = self._db.execute(f"SELECT {self._COLUMNS} FROM places p WHERE p.geonameid = ?",
@@ -368,17 +405,38 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
             for form in (r["demonym"], *[a for a in r.get("plural", "").split("|") if a]):
                 demonym_rows.setdefault(normalize(form), r["country"])
         db.executemany("INSERT INTO demonyms VALUES (?,?)", sorted(demonym_rows.items()))
-        db.executescript("""
-            CREATE INDEX names_key ON names (key);
+        db.executescript(f"""
+            CREATE TABLE lookup (key TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
+            INSERT INTO lookup
+                SELECT key, json_group_array(json_array(geonameid, name, latitude, longitude, feature_code, level,
+                                                        country, admin1_code, admin1, population, main))
+                FROM (SELECT n.key, n.main, p.*, row_number() OVER (PARTITION BY n.key
+                                                                     ORDER BY p.rank DESC, p.rowid) AS nth
+                      FROM names n JOIN places p ON p.rowid = n.place ORDER BY n.key, p.rank DESC, p.rowid)
+                WHERE nth <= {MAX_CANDIDATES}
+                GROUP BY key;
+            DROP TABLE names;
             CREATE INDEX places_gid ON places (geonameid);
             CREATE INDEX places_level ON places (level, country, admin1_code);
             ANALYZE;
         """)
         db.commit()
+        bloom = bytearray(1 << (FILTER_BITS - 3))
+        for (k,) in db.execute("SELECT key FROM lookup"):
+            h = _key_hash(k)
+            for bit in (h & FILTER_MASK, (h >> 32) & FILTER_MASK):
+                bloom[bit >> 3] |= 1 << (bit & 7)
+        db.execute("VACUUM")
         db.close()
+        _hashes_path(tmp).write_bytes(bytes(bloom))
+        os.replace(_hashes_path(tmp), _hashes_path(path))
         os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*"):    # indexes of older sources
+            if old.name.split(".")[0] != path.stem:
+                old.unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
+        _hashes_path(tmp).unlink(missing_ok=True)
     return path
 
 
@@ -537,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     cmd, rest = argv[0], argv[1:]
     if cmd == "build":
         path = index_path()
-        if path.exists() and "--force" not in rest:
+        if path.exists() and _hashes_path(path).exists() and "--force" not in rest:
             print(f"gazetteer index up to date: {path}")
             return 0
         build(path)

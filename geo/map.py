@@ -121,5 +121,6 @@ def event_map(
         ProvinceCounts().add_to(m)
     bounds = _bounds(data)
     if bounds is not None:
-        m.fit_bounds(bounds, max_zoom=7)
+        # keep the events clear of the legend (right) and the date filter (bottom left)
+        m.fit_bounds(bounds, max_zoom=7, padding_top_left=(40, 40), padding_bottom_right=(300, 150))
     return m

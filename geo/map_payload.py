@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.plugins.icons import glyph
 from geo.shapes import admin1_regions, countries
 from timeline.escaping import safe_url
 from timeline.taxonomy import EVENT_STYLE, UNKNOWN_STYLE, style_of
@@ -59,12 +60,6 @@ class _Strings:
 
     def __call__(self, text: str) -> int:
         return self.index.setdefault(text, len(self.index))
-
-
-def _glyph(icon: str) -> str:
-    """The Font Awesome 6 solid glyph (a one-character string) of an icon name, or ``""``."""
-    from geo.plugins.icons import glyph
-    return glyph(icon)
 
 
 def lane_style(lane: str) -> dict[str, str]:
@@ -134,7 +129,12 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
     shown = set(show_modalities)
     lat_all, lon_all = _points(gdf)
     shapes = [c for c in gdf.columns if isinstance(gdf[c].dtype, gpd.array.GeometryDtype)]
-    frame = event_frame(pd.DataFrame(gdf.drop(columns=shapes)))
+    frame = pd.DataFrame(gdf.drop(columns=shapes))
+    for column in ("date_start", "date_end"):
+        # GeoJSON / GeoPackage readers turn ISO dates into datetimes: back to ISO text
+        if column in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), "")
+    frame = event_frame(frame)
     frame["_lat"], frame["_lon"] = lat_all, lon_all
     rows = timeline_rows(frame)
     located = [r for r in rows if not (math.isnan(r["_lat"]) or math.isnan(r["_lon"]))]
@@ -203,7 +203,7 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
     country_rows = [_shape_row(row["name"], row["iso_a2"], False, row.geometry) for _, row in world.iterrows()]
     counts = Counter(columns["lane"])
     return {
-        "lanes": [[lane, lane_style(lane)["color"], _glyph(lane_style(lane).get("icon", "")), counts[i]]
+        "lanes": [[lane, lane_style(lane)["color"], glyph(lane_style(lane).get("icon", "")), counts[i]]
                   for i, lane in enumerate(lanes)],
         "events": columns,
         "regions": region_rows,

@@ -218,4 +218,4 @@ def save_offline(element: Element, path: str | Path) -> Path:
 def iframe_html(page: str, height: str = "600px") -> str:
     """A page wrapped for notebook output: an ``<iframe srcdoc>`` (escaped), so its scripts run."""
     return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:{height};border:none" '
-            'sandbox="allow-scripts allow-popups" loading="lazy"></iframe>')
+            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>')

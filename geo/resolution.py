@@ -176,29 +176,34 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
             if place is not None and place.admin1_code:
                 chosen_keys.setdefault(normalize(m.text), set()).add((place.country, place.admin1_code))
         new = []
+        decided: dict[tuple[str, str | None], Place] = {}   # one decision per name and container
         for i, m in enumerate(mentions):
             if not m.candidates:
                 new.append(None)
                 continue
-            own = normalize(m.text)
-            countries, anchors = _context(chosen, texts, own, demonyms)
-            neighbours: Counter = Counter()
-            for cc, n in countries.items():
-                for other in gazetteer.neighbours(cc):
-                    neighbours[other] += n
+            own = texts[i]
             container = chosen[m.container] if m.container is not None else None
+            memo = (own, container.geonameid if container else None)
+            if memo not in decided:
+                countries, anchors = _context(chosen, texts, own, demonyms)
+                neighbours: Counter = Counter()
+                for cc, n in countries.items():
+                    for other in gazetteer.neighbours(cc):
+                        neighbours[other] += n
+                unique = list({q.geonameid: q for q in anchors}.values())
 
-            def support(p: Place) -> float:
-                if not p.admin1_code or p.level == "country":
-                    return 0.0
-                key = (p.country, p.admin1_code)
-                return sum(1.0 if key in chosen_keys.get(k, ()) else WEAK_SUPPORT
-                           for k, ks in keys.items() if k != own and key in ks)
+                def support(p: Place) -> float:
+                    if not p.admin1_code or p.level == "country":
+                        return 0.0
+                    key = (p.country, p.admin1_code)
+                    return sum(1.0 if key in chosen_keys.get(k, ()) else WEAK_SUPPORT
+                               for k, ks in keys.items() if k != own and key in ks)
 
-            rivals = capital_rivals[own]
-            new.append(max(m.candidates, key=lambda p: score(p, m, countries, support(p), anchors, container,
-                                                             neighbours)
-                           + (CAPITAL_OVER_DIVISION if p.geonameid in rivals else 0.0)))
+                rivals = capital_rivals[own]
+                decided[memo] = max(m.candidates, key=lambda p: score(
+                    p, m, countries, support(p), unique, container, neighbours)
+                    + (CAPITAL_OVER_DIVISION if p.geonameid in rivals else 0.0))
+            new.append(decided[memo])
         if new == chosen:
             break
         chosen = new

@@ -68,8 +68,6 @@ STREET_TYPES = r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr
 STREET_WORD = re.compile(r"\b" + STREET_TYPES + r"(?!\w)")
 STREET = re.compile(r"\b(?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){1,3}" + STREET_TYPES + r"(?!\w)"
                     r"|\b(?:Highway|Interstate|Route|County Road|State Road|I-|U\.S\.|US|SR|Hwy\.?)\s?\d+\b")
-MIN_POPULATION_NER = 0
-"""Places found by NER need only a gazetteer entry."""
 MIN_POPULATION_MATCH = 20_000
 """Single-word gazetteer matches without NER support must be this populous (towns), or a division/country."""
 MIN_POPULATION_CONTEXT = 1_000
@@ -79,8 +77,9 @@ LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "outside", "arou
 
 
 def _is_capitalised(token) -> bool:
+    """Whether a token starts with a capital letter and has letters ("Mosul", "U.S.", "MOSUL")."""
     text = token.text
-    return bool(text) and (text[0].isupper() or (text[0].isdigit() and False)) and any(c.isalpha() for c in text)
+    return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
 
 
 class ToponymRecognizer:
@@ -215,7 +214,11 @@ class ToponymRecognizer:
         return out
 
     def _accept(self, doc: Doc, span: Span, cands: tuple[Place, ...], org: bool = False) -> bool:
-        """Whether a gazetteer match is a place mention; ``org``: it lies in an organisation's name."""
+        """Whether a gazetteer match is a place mention; ``org``: it lies in an organisation's name.
+
+        Single words must not be common words or parts of names; then countries, divisions, regions
+        and towns of ``MIN_POPULATION_MATCH`` pass, smaller places only after "in"/"near"... or
+        before ", <container>"."""
         first = doc[span.start]
         words = [t for t in span if t.is_alpha]
         if len(span) == 1 and (first.lower_ in STOP_WORDS or first.lower_ in COMMON_WORDS or len(first.text) < 3):
@@ -247,8 +250,7 @@ class ToponymRecognizer:
         if org:
             return big or pop >= MIN_POPULATION_MATCH
         alt_pop = max((p.population for p in cands), default=0)
-        threshold = MIN_POPULATION_MATCH
-        if big or pop >= threshold or (len(words) > 1 and alt_pop >= MIN_POPULATION_CONTEXT):
+        if big or pop >= MIN_POPULATION_MATCH or (len(words) > 1 and alt_pop >= MIN_POPULATION_CONTEXT):
             return True
         if (locative or contained) and max(pop, alt_pop // 10) >= MIN_POPULATION_CONTEXT:
             return True
@@ -332,8 +334,9 @@ def resolve_spans(doc: Doc, spans: list[Span], demonyms: list[Span], gazetteer: 
     ``keep_overlaps`` keeps demonyms that overlap a toponym span (given spans, as in evaluation)."""
     spans = sorted(spans, key=lambda s: (s.start_char, s.end_char))
     mentions = [Mention(s.text, s.start_char, s.end_char) for s in spans]
+    text = doc.text
     for i, s in enumerate(spans[:-1]):
-        between = doc.text[s.end_char:spans[i + 1].start_char]
+        between = text[s.end_char:spans[i + 1].start_char]
         if between.strip() in (",", "in") and len(between) <= 4:
             mentions[i].container = i + 1
     for m in mentions:

@@ -1,5 +1,6 @@
 """Same inputs and options -> byte-identical outputs: the build runs twice and the files are compared;
-a third run reads a copy of the corpus written in the opposite order with other file times."""
+a third run reads a copy of the corpus written in the opposite order with other file times. The
+three builds run side by side, so that they also share no state and see the same code."""
 
 from __future__ import annotations
 
@@ -50,22 +51,26 @@ def make_corpus(folder, reverse=False):
     return folder
 
 
-def build(source, out):
-    result = subprocess.run([sys.executable, "-m", "timeline", "build", "corpus", "--out", str(out),
-                             "--quiet", "--no-cache"], cwd=source.parent, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+def start_build(source, out) -> tuple[subprocess.Popen, object]:
+    command = [sys.executable, "-m", "timeline", "build", "corpus", "--out", str(out), "--quiet", "--no-cache"]
+    log = (out.parent / f"{out.name}.log").open("w+")
+    return subprocess.Popen(command, cwd=source.parent, stdout=log, stderr=subprocess.STDOUT, text=True), log
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
+    """Three builds at the same time (same code, no shared cache): two of one corpus folder, one of a
+    reordered copy in another folder."""
     first_root, second_root = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    source = make_corpus(first_root / "corpus")
-    one = build(source, first_root / "out-a")
-    two = build(source, first_root / "out-b")
-    shuffled = build(make_corpus(second_root / "corpus", reverse=True), second_root / "out-a")
-    return one, two, shuffled
+    source, shuffled = make_corpus(first_root / "corpus"), make_corpus(second_root / "corpus", reverse=True)
+    outs = [first_root / "out-a", first_root / "out-b", second_root / "out-a"]
+    running = [start_build(src, out) for src, out in zip((source, source, shuffled), outs)]
+    for process, log in running:
+        code = process.wait(timeout=1200)
+        log.seek(0)
+        assert code == 0, log.read()[-3000:]
+        log.close()
+    return tuple(outs)
 
 
 @pytest.mark.parametrize("name", COMPARED)

@@ -383,6 +383,11 @@ def test_rules_only_pipeline_detects_types_and_modality(rules_nlp):
     assert events_of(rules_nlp, "Read more") == []
 
 
+def test_rules_only_pipeline_does_not_take_a_month_for_a_march(rules_nlp):
+    events = events_of(rules_nlp, "On 3 March 2020, gunmen attacked a bus. In May, villagers marched.")
+    assert [e["trigger"] for e in events] == ["attacked", "marched"]
+
+
 def test_rules_only_pipeline_keeps_the_contract(rules_nlp):
     text = "Police arrested 12 protesters in Basra on Monday."
     for event in events_of(rules_nlp, text, "2025-03-05"):

@@ -85,13 +85,12 @@ def loaded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     expected = corpus(folder)
     manifest = Manifest()
-    started = time.perf_counter()
     articles = load_articles(folder, manifest=manifest)
-    return folder, expected, manifest, articles, time.perf_counter() - started
+    return folder, expected, manifest, articles
 
 
 def test_every_input_file_is_in_the_manifest_exactly_once(loaded):
-    folder, expected, manifest, articles, _ = loaded
+    folder, expected, manifest, articles = loaded
     on_disk = sorted(p.as_posix() for p in folder.iterdir() if p.is_file())
     assert [entry.file for entry in manifest] == on_disk
     assert len(on_disk) == len(expected)
@@ -100,7 +99,7 @@ def test_every_input_file_is_in_the_manifest_exactly_once(loaded):
 
 
 def test_each_file_gets_its_status_and_a_clear_reason(loaded):
-    folder, expected, manifest, _, _ = loaded
+    folder, expected, manifest, _ = loaded
     wrong = {}
     for name, (status, note) in expected.items():
         entry = manifest[(folder / name).as_posix()]
@@ -113,7 +112,7 @@ def test_each_file_gets_its_status_and_a_clear_reason(loaded):
 
 
 def test_what_was_kept_is_right(loaded):
-    folder, _, manifest, articles, _ = loaded
+    folder, _, manifest, articles = loaded
     table = articles.set_index("article_id")
     assert tuple(articles.columns) == ARTICLE_COLUMNS and not articles.isna().any().any()
     assert table.loc["cp1252", "title"] == "Headline “quoted” – café"
@@ -142,13 +141,8 @@ def test_what_was_kept_is_right(loaded):
     assert "duplicate-of-cp1252" not in table.index
 
 
-def test_the_hostile_folder_loads_in_reasonable_time(loaded):
-    *_, seconds = loaded
-    assert seconds < 120  # generous: a correctness guard, the speed figure is in RELIABILITY.md
-
-
 def test_manifest_file_is_written_and_complete(loaded, tmp_path):
-    folder, expected, manifest, _, _ = loaded
+    folder, expected, manifest, _ = loaded
     data = json.loads(manifest.to_json(tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert data["summary"]["files"] == len(expected)
     assert sum(data["summary"][s] for s in ("ok", "partial", "error", "skipped")) == len(expected)
@@ -237,3 +231,36 @@ def test_time_budget_leaves_an_outer_timer_alone():
             assert inner.expired
         assert signal.getitimer(signal.ITIMER_REAL)[0] > 20
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_time_budget_applies_to_each_record_not_the_whole_file(tmp_path, monkeypatch):
+    lines = [json.dumps({"id": "slow", "html": "<p>STUCK</p>"})] + [
+        json.dumps({"id": f"r{n}", "text": f"Record {n}: {BODY}"}) for n in range(5)]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    real = articles_module.extract_html
+
+    def stuck_on_marker(html, url=None):
+        while "STUCK" in html:
+            pass
+        return real(html, url)
+
+    monkeypatch.setattr(articles_module, "extract_html", stuck_on_marker)
+    manifest = Manifest()
+    articles = load_articles(tmp_path, manifest=manifest, time_budget_s=0.5)
+    assert sorted(articles.article_id) == [f"r{n}" for n in range(5)]
+    entry = manifest.entries[0]
+    assert entry.status == "partial" and "record 1: time budget of 0.5 s exceeded" in entry.reason
+
+
+def test_jsonl_is_streamed_and_lines_in_another_encoding_are_read(tmp_path):
+    good = json.dumps({"id": "a", "text": "Café in Mosul " + BODY}, ensure_ascii=False).encode("utf-8")
+    other = json.dumps({"id": "b", "text": "Crème brûlée in Basra " + BODY}, ensure_ascii=False).encode("cp1252")
+    (tmp_path / "mixed.jsonl").write_bytes(good + b"\n" + other + b"\n")
+    (tmp_path / "wide.jsonl").write_bytes((json.dumps({"id": "c", "text": "UTF-16 line " + BODY}) + "\n"
+                                           + json.dumps({"id": "d", "text": "second"}) + "\n").encode("utf-16"))
+    manifest = Manifest()
+    table = load_articles(tmp_path, manifest=manifest).set_index("article_id")
+    assert table.loc["b", "text"].startswith("Crème brûlée in Basra")
+    assert table.loc["a", "text"].startswith("Café in Mosul")
+    assert any("line 2: not utf-8, read as cp1252" in w for w in manifest.entries[0].warnings)
+    assert sorted(table.index) == ["a", "b", "c", "d"]

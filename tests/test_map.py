@@ -178,3 +178,33 @@ def test_clicking_a_marker_selects_its_event(offline_page, tmp_path):
     page.click(".ea-marker[data-event-id='ev-000000000002']")
     page.wait_for_selector(".leaflet-popup .ea-popup[data-event-id='ev-000000000002']")
     assert page.evaluate("window.picked") == ["ev-000000000002"]
+
+
+@pytest.mark.browser
+def test_province_counts_layer_counts_the_shown_events(offline_page, tmp_path):
+    gdf = sample_events()
+    provinces = map_payload(gdf)["events"]["province"]
+    expected = {p: provinces.count(p) for p in set(provinces) if p >= 0}
+    record = open_map(offline_page, tmp_path, offline_html(event_map(gdf)))
+    tooltips = record.page.evaluate("""() => { const v = EventAtlas.views[0];
+        v.map.addLayer(v.provinceCounts.layer);
+        return v.provinceCounts.layer.getLayers().map(l => l.getTooltip().getContent().textContent); }""")
+    assert len(tooltips) == len(expected)
+    counts = sorted(int(t.split(": ")[1].split()[0]) for t in tooltips)
+    assert counts == sorted(expected.values())
+    assert record.errors == []
+
+
+@pytest.mark.parametrize("writer, suffix", [("to_geojson", "geojson"), ("to_geopackage", "gpkg"),
+                                            ("to_geoparquet", "parquet")])
+def test_exported_frames_read_back_draw_the_same_map(tmp_path, writer, suffix):
+    import geopandas as gpd
+
+    import geo.frame
+
+    gdf = sample_events()
+    path = getattr(geo.frame, writer)(gdf, tmp_path / f"events.{suffix}")
+    back = gpd.read_file(path) if writer != "to_geoparquet" else gpd.read_parquet(path)
+    before, after = map_payload(gdf)["events"], map_payload(back)["events"]
+    for key in ("id", "kind", "lat", "lon", "day", "day_end", "shape"):
+        assert sorted(zip(before["id"], before[key])) == sorted(zip(after["id"], after[key])), key

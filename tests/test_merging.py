@@ -223,6 +223,22 @@ def test_different_dates_or_modalities_are_not_merged():
     assert sorted(events["modality"]) == ["asserted", "intended"]
 
 
+def test_a_report_without_a_place_must_name_the_other_reports_place():
+    protest = {"event_type": "Protests", "sub_event_type": "Peaceful protest", "plover": "PROTEST",
+               "trigger": "protest"}
+    mentions = pd.DataFrame([
+        mention("a", 10, "Farmers drove tractors into the city on Thursday to protest against the trade deal.",
+                NAIROBI, "2025-12-18", **protest),
+        mention("b", 10, "Farmers drove tractors onto the ring road on Thursday to protest against the trade deal.",
+                None, "2025-12-18", **protest),
+    ])
+    elsewhere = pd.DataFrame([article("a", "Farmers in Nairobi ...", "2025-12-18"),
+                              article("b", "Farmers blocked the ring road of Paris ...", "2025-12-18")])
+    assert len(merge_events(mentions, elsewhere)) == 2
+    same = elsewhere.assign(text=["Farmers in Nairobi ...", "Farmers blocked the ring road of Nairobi ..."])
+    assert len(merge_events(mentions, same)) == 1
+
+
 def test_counts_in_the_sentence_tell_events_apart():
     articles = pd.DataFrame([article("a", published="2025-06-04"), article("b", published="2025-06-04")])
     arrests = {"event_type": "Strategic developments", "sub_event_type": "Arrests", "plover": "COERCE",
@@ -321,7 +337,8 @@ def test_merging_targets_on_the_merging_set():
     articles = infer_publication(articles, stories)
     mentions = extract_mentions(articles, cache=False, progress=False)
     mentions["gold"] = align_mentions(mentions, anchors)
-    mentions["event"] = link_mentions(mentions, dict(zip(articles["article_id"], stories)))
+    texts = {a: f"{t}\n{x}" for a, t, x in zip(articles["article_id"], articles["title"], articles["text"])}
+    mentions["event"] = link_mentions(mentions, dict(zip(articles["article_id"], stories)), texts=texts)
     aligned = mentions[mentions["gold"].notna()]
     scores = evaluate_merging(aligned["event"], aligned["gold"])
     # the false-merge target holds; recall is capped by mentions of one event typed or given a

@@ -12,17 +12,17 @@ article with :data:`timeline.schema.ARTICLE_COLUMNS`, sorted by ``article_id``. 
 ``NAME.meta.json``  sidecar metadata (title, outlet, url, published) for ``NAME.*``
 =================  =======================================================================
 
-``url`` is kept only when it is an absolute http(s) url (percent-encoded by
-:func:`timeline.escaping.safe_url`); anything else is dropped with a warning. Metadata is never invented: ``published`` comes from the user (``published=``), metadata
+Metadata is never invented: ``published`` comes from the user (``published=``), metadata
 (sidecar, front matter, record fields), HTML meta tags, or a dateline printed near the top of the
 text ("Apr 7, 2025 09:34", "Published: 7 April 2025"); otherwise it is empty and
-``published_basis`` is ``none``. Missing strings are ``""`` (never NaN).
+``published_basis`` is ``none``. ``url`` is kept only when it is an absolute http(s) url
+(percent-encoded by :func:`timeline.escaping.safe_url`). Missing strings are ``""`` (never NaN).
 
 Every input file is recorded exactly once in a :class:`Manifest` with a status (``ok``,
 ``partial``, ``error``, ``skipped``), a reason and what was kept. Hostile input never takes the
 batch down: binary and empty files, unknown encodings, broken JSON lines, CSVs without a text
-column, huge files (cut at ``max_bytes``) and slow files (``time_budget``) each become a
-manifest entry. Example::
+column, duplicates, huge files (cut at ``max_bytes``) and slow articles (``time_budget_s``) each
+become a manifest entry. JSONL and CSV files are streamed. Example::
 
     manifest = Manifest()
     articles = load_articles("data/articles", manifest=manifest)
@@ -63,11 +63,14 @@ DEFAULT_MAX_BYTES = 1_000_000
 """Largest article text kept, in UTF-8 bytes (1 MB, ~160,000 words; spaCy's ``max_length`` is
 1,000,000 characters). Longer texts are cut at a character boundary and marked ``partial``."""
 
+STREAM_HEAD = 1 << 20
+"""Bytes of a JSONL/CSV file read up front (encoding, binary check); the rest is streamed."""
+
 HTML_MARKUP_FACTOR = 10
 """An HTML file may be this many times ``max_bytes`` before it is cut (markup is not text)."""
 
 DEFAULT_TIME_BUDGET = 10.0
-"""Seconds one file may take to load (decode, extract, detect metadata)."""
+"""Seconds one article may take to load (a .txt/.html file, or one record of a JSON/JSONL/CSV file)."""
 
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 """Publication times outside this range are dropped (with a manifest warning)."""
@@ -1120,8 +1123,18 @@ def _records_from_json(data: Any) -> tuple[list[Any], bool]:
     return [data], True
 
 
-def _iter_jsonl(text: str, entry: FileEntry) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text.split("\n"), start=1):
+def _iter_jsonl(path: Path, encoding: str, entry: FileEntry) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed record or None)`` streamed from a JSONL file; a broken line is
+    recorded in ``entry`` and gives None. Each line is decoded on its own (UTF-8, else its best
+    single-byte encoding); UTF-16/32 files are decoded whole."""
+    if encoding.startswith(("utf-16", "utf-32")):  # a newline is more than one byte: read whole
+        lines: Iterable[bytes | str] = decode_bytes(path.read_bytes())[0].split("\n")
+    else:
+        lines = _binary_lines(path)
+    for number, raw in enumerate(lines, start=1):
+        line = raw if isinstance(raw, str) else _decode_line(raw, number, entry)
+        if number == 1:
+            line = line.lstrip("\ufeff")
         if not line.strip():
             continue
         try:
@@ -1132,57 +1145,80 @@ def _iter_jsonl(text: str, entry: FileEntry) -> Iterator[tuple[int, Any]]:
             yield number, None
 
 
-def _iter_csv(text: str, delimiter: str, entry: FileEntry) -> Iterator[tuple[int, Any]]:
+def _binary_lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from handle
+
+
+def _decode_line(raw: bytes, number: int, entry: FileEntry) -> str:
+    """A JSONL line: UTF-8 (as JSON is), else its own best encoding, said in a warning."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text, own = decode_bytes(raw)
+        _warn(entry, f"line {number}: not utf-8, read as {own}")
+        return text
+
+
+def _iter_csv(path: Path, encoding: str, delimiter: str, entry: FileEntry) -> Iterator[tuple[int, Any]]:
+    """``(first line number, {column: cell})`` streamed from a CSV/TSV file with a text column."""
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, min(sys.maxsize, 2**31 - 1)))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = next(reader, None)
-        if not header:
-            return
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        keys = {_field_key(h) for h in header}
-        if not any(alias in keys for alias in FIELD_ALIASES["text"] + FIELD_ALIASES["html"]):
-            raise ArticleLoadError(entry.file, "no text column (looked for "
-                                   + ", ".join(FIELD_ALIASES["text"][:5]) + "...; found: "
-                                   + ", ".join(header[:20]) + ")")
-        line = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
+        with path.open("rb") as binary, io.TextIOWrapper(binary, encoding=encoding, errors="replace",
+                                                         newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = next(reader, None)
+            if not header:
                 return
-            except csv.Error as exc:
-                entry.status = "partial"
-                _add_reason(entry, f"line {reader.line_num}: broken CSV ({_short(exc)})")
-                line = reader.line_num
-                continue
-            start, line = line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                _warn(entry, f"line {start}: {len(cells)} cells for {len(header)} columns")
-            yield start, dict(zip(header, cells))
+            header = [h.strip().lstrip("\ufeff") for h in header]
+            keys = {_field_key(h) for h in header}
+            if not any(alias in keys for alias in FIELD_ALIASES["text"] + FIELD_ALIASES["html"]):
+                raise ArticleLoadError(entry.file, "no text column (looked for "
+                                       + ", ".join(FIELD_ALIASES["text"][:5]) + "...; found: "
+                                       + ", ".join(header[:20]) + ")")
+            line = reader.line_num
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    entry.status = "partial"
+                    _add_reason(entry, f"line {reader.line_num}: broken CSV ({_short(exc)})")
+                    line = reader.line_num
+                    continue
+                start, line = line + 1, reader.line_num
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    _warn(entry, f"line {start}: {len(cells)} cells for {len(header)} columns")
+                yield start, dict(zip(header, cells))
     finally:
         csv.field_size_limit(limit)
 
 
 def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry, options: _Options) -> list[dict]:
-    """Rows of a many-article file (json, jsonl, csv, tsv)."""
-    text, entry.encoding = decode_bytes(data)
-    text = text.lstrip("\ufeff")
+    """Rows of a many-article file (json, jsonl, csv, tsv). ``data``: the whole file for JSON, its
+    first bytes (for the encoding) otherwise, since JSONL and CSV are streamed. The time budget
+    applies to each record."""
     single = False
     if fmt == "json":
+        text, entry.encoding = decode_bytes(data)
         try:
-            parsed = json.loads(text)
+            parsed = json.loads(text.lstrip("\ufeff"))
         except (ValueError, RecursionError) as exc:
             raise ArticleLoadError(name, f"invalid JSON ({_short(exc)})") from None
         items, single = _records_from_json(parsed)
         records: Iterable[tuple[int, Any]] = enumerate(items, start=1)
-    elif fmt == "jsonl":
-        records = _iter_jsonl(text, entry)
     else:
-        records = _iter_csv(text, "\t" if fmt == "tsv" else ",", entry)
+        entry.encoding = decode_bytes(data, cut=entry.bytes > len(data))[1]
+        if fmt == "jsonl":
+            if not entry.encoding.startswith(("utf-16", "utf-32")):
+                entry.encoding = "utf-8"  # line by line; other lines are named in warnings
+            records = _iter_jsonl(path, entry.encoding, entry)
+        else:
+            records = _iter_csv(path, entry.encoding, "\t" if fmt == "tsv" else ",", entry)
     rows = []
     for number, record in records:
         entry.records += 1
@@ -1192,28 +1228,41 @@ def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry
             entry.status = "partial"
             _add_reason(entry, f"record {number}: not an object ({type(record).__name__}); skipped")
             continue
-        body = _pick(record, "text")
-        if isinstance(body, (list, tuple)):
-            body = "\n\n".join(str(part) for part in body if isinstance(part, (str, int, float)))
-        sources = [("metadata", _metadata_fields(record))]
-        if not isinstance(body, str) or not body.strip():
-            html_source = _pick(record, "html")
-            if isinstance(html_source, str) and html_source.strip():
-                html = extract_html(html_source[:options.max_bytes * HTML_MARKUP_FACTOR])
-                sources.append(("html-meta", {k: html[k] for k in ("title", "outlet", "url", "published")}))
-                body = html["text"]
-        if not isinstance(body, str) or not body.strip():
+        try:
+            with time_budget(options.time_budget, f"record {number} of {name}"):
+                row = _record_row(record, number, path, name, single, entry, options)
+        except TimeBudgetExceeded as exc:
+            entry.status = "partial"
+            _add_reason(entry, f"record {number}: {exc}; skipped")
+            continue
+        if row is None:
             entry.status = "partial"
             _add_reason(entry, f"record {number}: no text; skipped")
-            continue
-        own_id = _as_text(_pick(record, "id"))[:200]
-        article_id = path.stem if single else (own_id or f"{path.stem}:{number}")
-        row = _article_row(article_id, name, body, sources, entry, options)
-        if row:
+        else:
             rows.append(row)
     if entry.records == 0:
         raise ArticleLoadError(name, "no records")
     return rows
+
+
+def _record_row(record: Mapping[str, Any], number: int, path: Path, name: str, single: bool,
+                entry: FileEntry, options: _Options) -> dict[str, str] | None:
+    """The article row of one JSON/JSONL/CSV record (None when it has no text)."""
+    body = _pick(record, "text")
+    if isinstance(body, (list, tuple)):
+        body = "\n\n".join(str(part) for part in body if isinstance(part, (str, int, float)))
+    sources = [("metadata", _metadata_fields(record))]
+    if not isinstance(body, str) or not body.strip():
+        html_source = _pick(record, "html")
+        if isinstance(html_source, str) and html_source.strip():
+            html = extract_html(html_source[:options.max_bytes * HTML_MARKUP_FACTOR])
+            sources.append(("html-meta", {k: html[k] for k in ("title", "outlet", "url", "published")}))
+            body = html["text"]
+    if not isinstance(body, str) or not body.strip():
+        return None
+    own_id = _as_text(_pick(record, "id"))[:200]
+    article_id = path.stem if single else (own_id or f"{path.stem}:{number}")
+    return _article_row(article_id, name, body, sources, entry, options)
 
 
 def _short(exc: BaseException) -> str:
@@ -1221,6 +1270,7 @@ def _short(exc: BaseException) -> str:
 
 
 def _load_one(path: Path, name: str, entry: FileEntry, data: bytes, fmt: str, options: _Options) -> list[dict]:
+    """Rows of one file whose first bytes are ``data``; ArticleLoadError when nothing is usable."""
     if not data:
         raise ArticleLoadError(name, "empty file (0 bytes)")
     kind = binary_kind(data[:8192])
@@ -1244,7 +1294,8 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
     (``published_basis`` ``user``), either one string for every article whose files give none, or
     ``{article_id, path, file name or stem: time}`` for named articles, which wins over the files. ``max_bytes``: longest article text kept (UTF-8 bytes); longer
     ones are cut and their file marked ``partial`` (None: the default, 1 MB).
-    ``time_budget_s``: seconds one file may take to load (None: no limit).
+    ``time_budget_s``: seconds one article (a file, or a record of a record file) may take to load
+    (None: no limit).
     ``strict``: raise :class:`ArticleLoadError` after loading when any file had an error.
 
     ``article_id`` is the file stem for one-article files, and the record's own id field or
@@ -1299,9 +1350,8 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
             except (OSError, ValueError, RecursionError) as exc:
                 entry.status, entry.reason = "error", f"unreadable metadata ({_short(exc)}); ignored"
             continue
-        limit = options.max_bytes * (HTML_MARKUP_FACTOR if fmt == "html" else 1)
-        if fmt in ("json", "jsonl", "csv", "tsv"):
-            limit = sys.maxsize  # records are limited one by one
+        limit = {"html": options.max_bytes * HTML_MARKUP_FACTOR, "txt": options.max_bytes,
+                 "json": sys.maxsize}.get(fmt, STREAM_HEAD)  # JSONL and CSV are streamed
         try:
             data, entry.bytes, entry.sha256 = _read_file(path, limit)
         except OSError as exc:
@@ -1312,11 +1362,12 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
             entry.reason = f"duplicate of {entry.duplicate_of} (same content)"
             continue
         seen_hashes[entry.sha256] = name
-        if entry.bytes > len(data):
+        if entry.bytes > len(data) and fmt in ("txt", "html"):
             entry.status = "partial"
             _add_reason(entry, f"file of {entry.bytes:,} bytes cut to {len(data):,} bytes (max_bytes)")
+        budget = options.time_budget if fmt in ("txt", "html") else None  # records: one by one
         try:
-            with time_budget(options.time_budget, f"loading {name}"):
+            with time_budget(budget, f"loading {name}"):
                 file_rows = _load_one(path, name, entry, data, fmt, options)
         except ArticleLoadError as exc:
             entry.status, entry.reason = "error", exc.reason

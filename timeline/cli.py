@@ -39,8 +39,8 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="process the corpus on a local Dask cluster with N workers (0: in process)")
     build.add_argument("--scheduler", help="address of an existing Dask scheduler (tcp://host:port)")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not write the extraction cache")
-    build.add_argument("--max-bytes", type=int, default=None, help="largest article accepted, in bytes")
-    build.add_argument("--time-budget", type=float, default=None, help="seconds allowed per article")
+    build.add_argument("--max-bytes", type=int, default=None, help="longest article text kept, in bytes (default 1,000,000; longer texts are cut and marked partial)")
+    build.add_argument("--time-budget", type=float, default=None, help="seconds allowed per article; loading defaults to 10, extraction has no limit unless set (articles then run one at a time)")
     build.add_argument("--all-modalities", action="store_true",
                        help="also show intended, hypothetical and negated events in the views")
     build.add_argument("--strict", action="store_true", help="exit non-zero if any input had an error")
@@ -75,11 +75,12 @@ def build(args: argparse.Namespace) -> int:
     from geo.frame import locate
     from timeline.articles import Manifest, load_articles
     from timeline.extract import extract_events
+    from timeline.merging import articles_without_events
 
     out = Path(args.out)
     manifest = Manifest()
-    articles = load_articles(args.source, manifest=manifest, published=args.published,
-                             max_bytes=args.max_bytes)
+    limits = {k: v for k, v in (("max_bytes", args.max_bytes), ("time_budget_s", args.time_budget)) if v}
+    articles = load_articles(args.source, manifest=manifest, published=args.published, **limits)
     if articles.empty:
         out.mkdir(parents=True, exist_ok=True)
         manifest.to_json(out / "manifest.json", extra={"generator": f"event-atlas {__version__}"})
@@ -91,6 +92,9 @@ def build(args: argparse.Namespace) -> int:
         workers=args.workers or None, scheduler=args.scheduler, cache=not args.no_cache,
         progress=False if args.quiet else None, time_budget=args.time_budget, manifest=manifest,
     )
+    paths = dict(zip(articles["article_id"], articles["path"]))
+    for article_id in articles_without_events(events, articles):
+        manifest.warn(paths[article_id], f"article {article_id}: no events found")
     model = events.attrs.get("model", "")
     gdf = locate(events)
     modalities = ("asserted", "intended", "hypothetical", "negated") if args.all_modalities else ("asserted",)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Iterable
@@ -107,16 +106,24 @@ _CLOCK = (r"(?:(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|a\.m|p\.m|am\b|pm\b)|\d{1
 
 _PATTERN_SPECS: list[tuple[str, str]] = [
     # explicit calendar dates
-    ("mdy", r"(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?P<pre>" + _CI(_PREMOD) + r")?(?P<mon>" + _MONTH
+    ("mdy", r"(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:(?P<rel>" + _CI(r"last|this|next|the\s+week\s+of")
+     + r")\s+)?(?P<pre>" + _CI(_PREMOD) + r")?(?P<mon>" + _MONTH
      + r")\s+(?P<day>" + _DAYNUM + r")(?:(?:,\s*|\s+)(?P<year>" + _YEAR + r"))?"),
     ("dmy", r"(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<mon>"
      + _MONTH + r")(?:,?\s+(?P<year>" + _YEAR + r"))?"),
     ("my", r"(?P<pre>" + _CI(_PREMOD) + r")?(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<year>" + _YEAR + r")"),
     ("month", r"(?:(?P<rel>" + _CI(r"last|next|this|early|late|since") + r")\s+)?(?P<pre>" + _CI(_PREMOD)
-     + r")?(?P<mon>" + _MONTH + r")(?![\w-])"),
+     + r")?(?P<mon>" + _MONTH + r")(?![\w-])(?:,?\s+(?P<yrel>" + _CI(r"this|last|next") + r")\s+" + _CI("year")
+     + r"(?![\w-]))?"),
     ("iso", r"(?<![\d/-])(?P<year>(?:1[89]|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?:T(?P<hh>\d\d):(?P<mm>\d\d))?(?![\d-])"),
     ("slash", r"(?<![\d/])(?P<mon>1[0-2]|0?[1-9])/(?P<day>[12]\d|3[01]|0?[1-9])/(?P<year>(?:19|20)?\d\d)(?![\d/])"),
     # years, decades, centuries
+    ("wordyear", r"(?:(?P<mon>" + _MONTH + r"),?\s+)?" + _CI(r"(?P<yr>the\s+year\s+)?(?P<w>(?P<cent>nineteen|eighteen)[- ]"
+                 r"(?:hundred(?:\s+and)?[- ])?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                 r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|"
+                 r"fifteen|sixteen|seventeen|eighteen|nineteen|oh[- ](?:one|two|three|four|five|six|seven|eight|nine))|"
+                 r"two\s+thousand(?:(?:\s+and)?[- ](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                 r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)(?![\w-])")),
     ("year", _CI(r"(?:(?P<fiscal>fiscal|calendar|model|the\s+year|the\s+fiscal\s+year|fiscal\s+year)\s+)?(?P<pre>"
                  + _PREMOD + r")?") + r"(?P<year>" + _YEAR + r")"),
     ("decade", _CI(r"(?:the\s+)?(?P<pre>" + _PREMOD + r")?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dec2>\d0)s)\b")),
@@ -140,9 +147,10 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                 r"following|preceding|same|that|prior)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|"
                 r"spring|summer|fall|autumn|winter)(?![\w-])")),
     ("premod_unit", _CI(r"(?P<pre>" + _PREMOD + r")\s*(?:the\s+)?(?P<unit>week|month|year|decade|century)(?![\w-])")),
-    ("the_unit", _CI(r"the\s+(?P<unit>week|weekend)(?![\w-])")),
+    ("the_unit", _CI(r"(?P<t>the\s+(?:(?P<adj>full|whole|entire|fiscal|calendar)\s+)?(?P<unit>week|weekend|year))"
+                     r"(?![\w-])(?P<ended>\s+(?:that\s+)?(?:ended|ending|ends|to\s+date)\b)?")),
     ("ago", _CI(r"(?:(?P<approx>" + _APPROX + r")\s+)?(?P<num>" + _NUM + r")[- ]+(?P<unit>" + _UNIT
-                + r")s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|before|after)(?![\w-])")),
+                + r")s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)(?![\w-])")),
     ("dayword", _CI(r"(?:(?P<pre>earlier|later|early|late)\s+)?(?P<w>today|yesterday|tomorrow|tonight)"
                     r"(?:(?:'s)?\s+(?P<part>morning|afternoon|evening|night))?(?![\w-])")),
     ("daybefore", _CI(r"the\s+day\s+(?P<dir>before|after)\s+(?P<w>yesterday|tomorrow)")),
@@ -425,8 +433,6 @@ def _duration_value(n: float | None, unit: str) -> str:
         return "P2D" if n in (None, 1) else "PXD"
     if unit == "fortnight":
         n = None if n is None else n * 2
-    if unit == "quarter":
-        n, letter = (None if n is None else n * 3), "M"
     if unit == "century":
         n, letter = (None if n is None else n * 100), "Y"
     if unit == "millennium":
@@ -491,7 +497,7 @@ def _weekday_date(wd: int, ctx: _Context, rel: str | None) -> date:
         return d + timedelta(days=delta)
     if delta == 0:
         return d
-    future = ctx.tense == "future" or rel in ("until", "by")
+    future = ctx.tense == "future" or (rel in ("until", "by") and ctx.tense != "past")
     if future:
         return d + timedelta(days=delta if delta > 0 else delta + 7)
     return d + timedelta(days=delta if delta < 0 else delta - 7)
@@ -521,14 +527,26 @@ def _norm_mdy(m: re.Match, ctx: _Context) -> dict | None:
     if mon is None:
         return None
     mod = _modifier(m.groupdict().get("pre"))
+    rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
     if m["year"]:
         year, basis = int(m["year"]), "explicit"
     elif ctx.dct is not None:
-        year, basis = _choose_year(mon, ctx, day), "relative_dct"
+        d = ctx.dct.date()
+        if rel in ("last", "next"):  # "last Oct. 23": the latest one before the DCT
+            year = d.year
+            if rel == "last" and (mon, day) >= (d.month, d.day):
+                year -= 1
+            elif rel == "next" and (mon, day) <= (d.month, d.day):
+                year += 1
+        else:
+            year = _choose_year(mon, ctx, day)
+        basis = "relative_dct"
     else:
         return _undated("DATE", f"XXXX-{mon:02d}-{day:02d}", "day", mod)
     if day > _last_day(year, mon):
         return None
+    if rel == "the week of":
+        return _date_result(_week(date(year, mon, day)), None, basis)
     return _date_result(_day(date(year, mon, day)), mod, basis)
 
 
@@ -546,6 +564,9 @@ def _norm_month(m: re.Match, ctx: _Context) -> dict | None:
     if ctx.dct is None:
         return _undated("DATE", f"XXXX-{mon:02d}", "month", mod)
     d = ctx.dct
+    if m.groupdict().get("yrel"):  # "in June last year"
+        year = d.year + {"last": -1, "this": 0, "next": 1}[m["yrel"].lower()]
+        return _date_result(_month(year, mon), mod, "relative_dct")
     if rel == "last":
         year = d.year if mon < d.month else d.year - 1
     elif rel == "next":
@@ -585,6 +606,33 @@ def _norm_year(m: re.Match, ctx: _Context) -> dict | None:
                     ctx.next, re.I):
             return None
     return _date_result(_year(year), _modifier(pre), "explicit")
+
+
+def _word_year(words: str) -> int | None:
+    """'nineteen ninety-six' -> 1996, 'eighteen hundred and twelve' -> 1812, 'two thousand one' -> 2001."""
+    t = re.sub(r"[\s-]+", " ", words.lower()).replace(" and ", " ").replace(" hundred", "").replace(" oh ", " ")
+    if t.startswith("two thousand"):
+        rest = t[len("two thousand"):].strip()
+        return 2000 + (int(_number(rest) or 0) if rest else 0)
+    head, _, rest = t.partition(" ")
+    n = _number(rest)
+    return _UNITS[head] * 100 + int(n) if n is not None and n < 100 else None
+
+
+def _norm_wordyear(m: re.Match, ctx: _Context) -> dict | None:
+    """A year in words ("nineteen ninety-six", "the year two thousand"), optionally after a month."""
+    year = _word_year(m["w"])
+    if year is None:
+        return None
+    if not (m["yr"] or m["mon"] or m["cent"]) and ctx.prev.lower() not in _CUE_WORDS:
+        return None  # "two thousand" alone is a number
+    if re.match(r"\s*(?:years?|people|dollars|percent|men|women|troops|miles|points|times)\b", ctx.next, re.I):
+        return None
+    key = (m["mon"] or "").lower()
+    mon = MONTHS.get(key) or MONTHS.get(key + ".")
+    if mon:
+        return _date_result(_month(year, mon), None, "explicit")
+    return _date_result(_year(year), None, "explicit")
 
 
 def _norm_decade(m: re.Match, ctx: _Context) -> dict | None:
@@ -777,7 +825,9 @@ def _norm_premod_unit(m: re.Match, ctx: _Context) -> dict | None:
             return _undated("DURATION", f"P{UNIT_CODES[unit][0]}X", UNIT_CODES[unit][2])
         p = _dct_unit(unit, ctx.dct)
         return _result("DATE", p.value, p, None, "relative_dct", start=ctx.dct.date())
-    if mod is None and not re.search(r"\b(?:end|beginning|start|middle|turn|close)\b", pre):
+    if re.match(r"(?:earlier|later)\s+in\s+the\b", pre):  # "earlier in the year": the year itself
+        mod = None
+    elif mod is None and not re.search(r"\b(?:end|beginning|start|middle|turn|close)\b", pre):
         return None  # "earlier the year" etc.: not a phrase
     if ctx.dct is None:
         return _undated("DATE", "XXXX", UNIT_CODES[unit][2], mod)
@@ -787,6 +837,18 @@ def _norm_premod_unit(m: re.Match, ctx: _Context) -> dict | None:
 
 def _norm_the_unit(m: re.Match, ctx: _Context) -> dict | None:
     unit = m["unit"].lower()
+    if unit == "year":
+        # "for the year ended June 30": a year-long duration anchored by its end; otherwise
+        # "(for) the (full) year" of a report is the current year
+        if m["ended"]:
+            return _undated("DURATION", "P1Y", "year")
+        if re.match(r"\s*(?:before|after|earlier|later|in\s+which|when)\b", ctx.next, re.I):
+            return None  # "the year before": anaphora this rule does not resolve
+        if ctx.dct is None:
+            return _undated("DATE", "XXXX", "year")
+        return _date_result(_year(ctx.dct.year), None, "relative_dct")
+    if m["adj"]:
+        return None
     if ctx.dct is None:
         return _undated("DATE", "XXXX-WXX" + ("-WE" if unit == "weekend" else ""), UNIT_CODES[unit][2])
     d = ctx.dct.date()
@@ -815,10 +877,7 @@ def _norm_ago(m: re.Match, ctx: _Context) -> dict | None:
     direction = re.sub(r"\s+", " ", m["dir"].lower())
     approx = m["approx"]
     mod = "APPROX" if approx or n is None or "or so" in m.group(0).lower() else None
-    if direction in ("before", "after"):
-        return None  # "three days before the vote": the duration alone (found by the duration pattern)
     sign = -1 if direction in ("ago", "earlier") else 1
-    gran = UNIT_CODES[unit][2]
     if ctx.dct is None:
         return _undated("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", None, mod)
     if n is None:
@@ -1096,10 +1155,10 @@ def _norm_duration(m: re.Match, ctx: _Context) -> dict | None:
     mods = set(re.findall(r"[a-z]+", (m["mods"] or "").lower()))
     if num in ("a", "an") and unit in ("second", "minute") and not mods and not m["det"]:
         return None  # "wait a minute"
-    if n is None and num in ("some", "many") and not mods:
-        pass
     if unit == "quarter" and n is not None and not m["pl"] and num in ("a", "an", "one"):
         return None  # "a quarter of the ..."
+    if unit == "quarter" and re.search(r"\w-quarters$", m.group(0)) and re.match(r"\s+of\b", ctx.next):
+        return None  # "three-quarters of its food": a fraction
     if unit == "night" and n is None:
         return None
     approx = bool(mods & {"about", "around", "approximately", "roughly", "nearly", "almost", "some"}) or \
@@ -1178,7 +1237,7 @@ def _norm_generic(m: re.Match, ctx: _Context) -> dict | None:
 
 _NORMALISERS: dict[str, Callable[[re.Match, _Context], dict | None]] = {
     "mdy": _norm_mdy, "dmy": _norm_mdy, "my": _norm_month, "month": _norm_month, "iso": _norm_iso,
-    "slash": _norm_iso, "year": _norm_year, "decade": _norm_decade, "century": _norm_century,
+    "slash": _norm_iso, "year": _norm_year, "wordyear": _norm_wordyear, "decade": _norm_decade, "century": _norm_century,
     "quarter": _norm_quarter, "yearperiod": _norm_yearperiod, "yearago": _norm_yearago, "rel": _norm_rel, "premod_unit": _norm_premod_unit,
     "the_unit": _norm_the_unit, "ago": _norm_ago, "dayword": _norm_dayword, "daybefore": _norm_daybefore,
     "relday": _norm_relday, "partday": _norm_partday, "weekday": _norm_weekday, "weekdays": _norm_weekdays,
@@ -1212,6 +1271,7 @@ _TRIGGER_WORDS: dict[tuple[str, ...], str] = {  # kinds to try -> their trigger 
     _UNIT_KINDS: "second minute hour day week weekend weekends fortnight month quarter half year decade centur millenni",
     ("ago",): "ago earlier later hence",
     ("decade",): "0s 0's",
+    ("wordyear",): "nineteen eighteen thousand",
     ("time",): "a.m a.m. p.m am pm noon midnight midday o'clock",
     ("holiday",): "christmas thanksgiving new easter halloween independence memorial labor valentine's veterans boxing",
     ("set",): "every each per",
@@ -1230,8 +1290,8 @@ for _w in ("seconds minutes hours days weeks fortnights months quarters halves y
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[:/.]\d+)*(?:'?s)?")
 _TIME_TRIGGER = re.compile(r"\d\s*[ap]\.?m\b|\d\s+o'clock")
 _LOOKBACK = {  # how many words a match may start before its trigger word
-    "mdy": 6, "dmy": 4, "my": 6, "month": 6, "iso": 0, "slash": 0, "year": 7, "decade": 6, "century": 7,
-    "quarter": 5, "yearago": 1, "yearperiod": 1, "rel": 8, "premod_unit": 7, "the_unit": 1, "ago": 8, "dayword": 1,
+    "mdy": 6, "dmy": 4, "my": 6, "month": 6, "iso": 0, "slash": 0, "year": 7, "wordyear": 4, "decade": 6, "century": 7,
+    "quarter": 5, "yearago": 1, "yearperiod": 1, "rel": 8, "premod_unit": 7, "the_unit": 2, "ago": 8, "dayword": 1,
     "daybefore": 2, "relday": 2, "partday": 3, "weekday": 1, "weekdays": 0, "time": 8, "holiday": 0,
     "season": 8, "duration": 8, "vague": 5, "bare_plural": 0, "set": 4, "setadv": 0, "rate": 2,
     "generic": 1,
@@ -1316,22 +1376,28 @@ def _trim(text: str, start: int, end: int, m: re.Match) -> tuple[int, int]:
 
 
 class _Found:
-    __slots__ = ("start", "end", "kind", "match")
+    """A chosen match and the shorter matches inside it, tried in turn if its normaliser declines."""
+
+    __slots__ = ("start", "end", "kind", "match", "alternatives")
 
     def __init__(self, start: int, end: int, kind: str, match: re.Match):
         self.start, self.end, self.kind, self.match = start, end, kind, match
+        self.alternatives: list[_Found] = []
 
 
 def select_spans(text: str) -> list[_Found]:
-    """Non-overlapping matches, longest first, in text order."""
+    """Non-overlapping matches, longest first, in text order (each with its nested alternatives)."""
     chosen: list[_Found] = []
-    taken: list[tuple[int, int]] = []
-    for s, e, kind, m in find_candidates(text):
-        s2, e2 = _trim(text, s, e, m)
-        if e2 <= s2 or any(s2 < te and ts < e2 for ts, te in taken):
+    trimmed = [(*_trim(text, s, e, m), kind, m) for s, e, kind, m in find_candidates(text)]
+    trimmed.sort(key=lambda c: (-(c[1] - c[0]), _KIND_PRIORITY[c[2]], c[0]))  # longest expression first
+    for s2, e2, kind, m in trimmed:
+        if e2 <= s2:
             continue
-        taken.append((s2, e2))
-        chosen.append(_Found(s2, e2, kind, m))
+        overlapping = [c for c in chosen if s2 < c.end and c.start < e2]
+        if not overlapping:
+            chosen.append(_Found(s2, e2, kind, m))
+        elif len(overlapping) == 1 and overlapping[0].start <= s2 and e2 <= overlapping[0].end:
+            overlapping[0].alternatives.append(_Found(s2, e2, kind, m))
     chosen.sort(key=lambda f: f.start)
     return chosen
 
@@ -1343,7 +1409,8 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
 
 _TENSE_CUES = re.compile(
     r"(?i)\b(?P<future>(?:will|'ll|shall|won't|wo|would)(?:\s+not)?(?:\s+(?:be|have|have\s+been))?\s+[a-z]+ed|will|'ll|shall|won't|wo|would|(?:is|are|am|was|were)\s+(?:going|due|scheduled|expected|set|likely)\s+to|"
-    r"plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|aims?\s+to|scheduled|expected|as\s+soon\s+as|until)\b|"
+    r"(?:is|are)\s+to\s+[a-z]+|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|aims?\s+to|scheduled|expected|"
+    r"as\s+soon\s+as|(?<=.)until)\b|"
     r"\b(?P<past>was|were|had|did|said|told|met|went|came|took|made|left|began|fell|rose|saw|gave|got|held|"
     r"won|lost|sold|paid|spent|hit|struck|sent|led|fought|broke|built|bought|brought|chose|ran|grew|knew|"
     r"thought|found|became|kept|put|set|shot|fled|flew|wrote|spoke|stood|agreed|[a-z]{2,}ed)\b|"
@@ -1418,7 +1485,6 @@ def annotate_text(text: str, dct: str | date | None = None,
     out: list[tuple[int, int, dict]] = []
     ref: _Period | None = None
     for f in found:
-        prev, nxt = _neighbours(text, f.start, f.end)
         if tense_of is not None:
             tense = tense_of(f.start, f.end)
         else:
@@ -1432,11 +1498,16 @@ def annotate_text(text: str, dct: str | date | None = None,
             # mentioned rather than the publication time; a bare month goes forward from it
             anchor = datetime(ref.start.year, ref.start.month, ref.start.day)
             tense, basis_override = "future", "relative_text"
-        ctx = _Context(anchor, tense, ref, prev, nxt)
-        try:
-            res = _NORMALISERS[f.kind](f.match, ctx)
-        except (ValueError, OverflowError, KeyError, TypeError, AttributeError):
-            res = None
+        res = None
+        for option in [f, *f.alternatives]:
+            prev, nxt = _neighbours(text, option.start, option.end)
+            try:
+                res = _NORMALISERS[option.kind](option.match, _Context(anchor, tense, ref, prev, nxt))
+            except (ValueError, OverflowError, KeyError, TypeError, AttributeError):
+                res = None
+            if res is not None:
+                f = option
+                break
         if res is None:
             continue
         if res["start"] and res["end"] and res["start"] > res["end"]:

@@ -24,10 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from itertools import product
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -58,7 +59,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "open fire", "fire on", "fire at", "murder", "massacre", "slaughter", "behead", "execute:v",
         "stab", "wound:v", "injure:v", "storm:v", "target:v", "hit:v", "bomb:v", "bombing", "bombard",
         "bombardment", "blast:n", "explosion", "explode", "detonate", "offensive:n", "incursion",
-        "lynch", "torture", "gunman:n", "massacre", "assassinate", "assassination", "killing:n",
+        "lynch", "torture", "gunman:n", "drop:v", "massacre", "assassinate", "assassination", "killing:n",
         "fire:v", "pound:v", "blow up", "beat up", "beat:v", "abuse:v", "invade", "invasion",
         "force out", "drive out",
     ),
@@ -99,12 +100,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Arrests": (
         "arrest", "detain", "detention", "apprehend", "imprison", "jail:v", "round up", "take into custody",
-        "capture:n", "nab", "sentence:v", "convict", "indict", "charge:v",
+        "capture:n", "nab", "sentence:v", "charge:v",
     ),
-    "Headquarters or base established": (
-        "establish base", "set up base", "set up headquarters", "establish headquarters", "set up camp",
-        "build base", "establish outpost", "set up checkpoint", "open base",
-    ),
+    "Headquarters or base established": ("establish:v", "set up", "build:v", "construct:v", "open:v"),
     "Looting/property destruction": (
         "loot", "looting", "plunder", "ransack", "vandalize", "vandalise", "torch", "set fire", "set ablaze",
         "burn:v", "demolish", "raze", "destroy", "destruction",
@@ -115,30 +113,30 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Disrupted weapons use": ("defuse", "intercept", "shoot down", "dismantle", "thwart", "foil"),
     "Change to group/activity": (
-        "disband", "dissolve", "merge", "split:v", "defect", "rename", "suspend operations",
+        "dissolve", "merge", "split:v", "defect", "rename", "suspend operations",
         "cease operations", "halt operations", "limit presence", "reduce presence",
     ),
     "Disarmament": (
         "disarm", "disarmament", "demobilize", "demobilise", "demobilization", "decommission",
         "lay down arms", "lay down weapons", "hand over weapons", "surrender weapons", "give up arms",
-        "stand down",
+        "stand down", "disband",
     ),
     "Ceasefire": ("ceasefire", "cease-fire", "truce", "armistice"),
     "Talks": (
         "talk", "negotiate", "negotiation", "meet:v", "meeting", "visit", "host:v", "discuss", "discussion",
         "consult", "consultation", "mediate", "mediation", "summit", "dialogue", "confer", "phone:v",
-        "parley", "envoy", "receive:v", "conference",
+        "parley", "envoy", "receive:v", "conference", "welcome:n",
     ),
     "Threat or warning": ("threaten", "threat", "warn", "warning", "ultimatum", "caution:v"),
     "Demand": (
         "demand", "urge", "call on", "call for", "appeal", "ask:v", "request", "press:v", "insist",
-        "petition", "plead", "seek refuge", "seek asylum", "push for", "press for",
+        "petition", "plead", "pressure:v", "seek refuge", "seek asylum", "push for", "press for",
     ),
     "Accusation": (
         "accuse", "accusation", "blame", "condemn", "condemnation", "criticize", "criticise", "criticism",
         "denounce", "allege", "investigate", "investigation", "probe", "inquiry", "sue", "lawsuit",
         "rebuke", "deplore", "decry", "slam:v", "protest to", "complain", "complaint",
-        "find guilty", "hearing",
+        "find guilty", "hearing", "indict", "indictment", "convict",
     ),
     "Rejection": (
         "reject", "refuse", "veto", "rebuff", "decline:v", "dismiss", "deny", "oppose", "spurn", "defy",
@@ -160,15 +158,16 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Support": (
         "praise", "endorse", "endorsement", "support", "back:v", "welcome:v", "commend", "hail:v",
         "recognize", "recognise", "recognition", "apologize", "apologise", "apology", "forgive",
-        "congratulate", "defend:v", "establish ties", "restore ties", "upgrade ties",
-        "establish relations", "restore relations", "normalize relations", "normalise relations", "welcome:n",
+        "congratulate", "defend:v", "restore:v", "upgrade:v", "normalize:v", "normalise:v",
     ),
-    "Concession": ("ease", "lift:v", "relax", "concede", "yield:v", "accede", "allow", "grant:v", "pardon", "amnesty"),
+    "Concession": ("ease", "lift:v", "relax", "concede", "yield:v", "accede", "allow", "grant:v", "pardon", "amnesty",
+                   "shorten:v", "loosen:v", "reopen:v"),
     "Release": ("release", "free:v", "repatriate", "swap", "return:v"),
     "Deployment": (
         "deploy", "deployment", "mobilize", "mobilise", "mobilization", "reinforce", "reinforcement",
         "send troops", "dispatch", "mass:v", "buildup", "build-up", "alert", "patrol", "step up security",
-        "tighten security", "step up measure", "heighten security", "prepare", "station:v",
+        "tighten security", "step up measure", "heighten security", "prepare", "station:v", "strengthen:v",
+        "bolster:v", "beef up",
     ),
 }
 
@@ -198,24 +197,25 @@ GOVERNMENT_WORDS = frozenset("army troop soldier force government military polic
 TERRITORY_WORDS = frozenset("town city village area district territory region province control "
                             "neighborhood neighbourhood hill airport base position stronghold".split())
 PROPERTY_WORDS = frozenset("house home building property shop store office vehicle car crop field "
-                           "school church mosque market village hut".split())
+                           "school church mosque market village hut bridge tower pipeline line station depot "
+                           "infrastructure facility plant factory truck bus tyre tire barricade warehouse "
+                           "headquarters base tent camp farm equipment".split())
 BASE_WORDS = frozenset("headquarters base camp outpost office position stronghold checkpoint".split())
 AGREEMENT_WORDS = frozenset("agreement deal treaty accord pact memorandum contract ceasefire cease-fire truce law "
                             "decree declaration protocol charter convention document armistice bill order "
                             "understanding roadmap".split())
 RESTRICTION_WORDS = frozenset("restriction curfew ban sanction embargo blockade strike protest boycott siege emergency "
-                              "law closure limit control measure".split())
+                              "law closure limit control measure state".split())
 RELATION_WORDS = frozenset("talk negotiation mediation visit aid tie relation link cooperation flight contact "
                            "membership trade assistance effort dialogue meeting program programme".split())
 AID_WORDS = frozenset("aid assistance weapon arm food medicine supply equipment fund money help relief shelter goods "
                       "material grain water tent vaccine ammunition loan grant".split())
 WORKER_WORDS = frozenset("worker farmer student driver resident trucker teacher union fisherman villager".split())
-TALK_OBJECTS = frozenset("talk negotiation meeting summit dialogue".split())
 
 # Words that govern an event and make it not (yet) real.
 INTENT_HEADS = frozenset(
     "ready willing prepared plan intend threaten vow pledge promise want seek aim decide agree offer "
-    "prepare readiness willingness intention intent desire wish try attempt hope expect propose consider "
+    "prepare readiness willingness intention intent desire wish hope expect propose consider "
     "weigh mull poised determined commit set going eager keen resolve".split())
 HYPOTHETICAL_HEADS = frozenset(
     "fear risk threat possibility prospect avoid prevent potential possible likely demand call urge ask "
@@ -231,8 +231,12 @@ REPORTING_VERBS = frozenset("say tell report confirm claim state announce add no
 LIGHT_VERBS = frozenset("launch carry conduct stage hold mount make begin start continue resume step "
                         "unleash undertake perform execute intensify escalate claim take have".split())
 LOCATIVE_PREPS = frozenset("in at near inside outside across throughout around into on off along "
-                           "within over outskirts toward towards of through beyond between as like including "
+                           "within over outskirts of through beyond between as like including "
                            "north south east west northeast northwest southeast southwest".split())
+TERRITORIAL_VERBS = frozenset("capture seize occupy invade overrun patrol cede annex retake recapture liberate "
+                              "bomb shell attack hit strike storm raid besiege surround enter evacuate vacate "
+                              "control hold take destroy target blockade encircle".split())
+"""Verbs whose object (or passive subject) can be the place itself ("captured Naarden")."""
 FEATURE_NOUNS = frozenset("city town village province district area region state county camp neighbourhood "
                           "neighborhood suburb governorate municipality commune capital island port enclave "
                           "prefecture settlement outskirts border strip territory zone".split())
@@ -281,6 +285,10 @@ def _inflections(word: str) -> set[str]:
     return forms
 
 
+_POS_OF = {"v": ["VERB", "AUX"], "n": ["NOUN", "PROPN"], None: ["VERB", "NOUN", "PROPN", "ADJ", "AUX"]}
+"""Parts of speech a trigger's inflecting word may have, by lexicon marker (``:v``, ``:n``, none)."""
+
+
 @dataclass(frozen=True)
 class TriggerRule:
     """One lexicon entry: a kind, its words (lemmas), its part of speech (``v``, ``n`` or ``None``)."""
@@ -289,24 +297,15 @@ class TriggerRule:
     pos: str | None
 
     @property
-    def key(self) -> str:
-        return f"{self.kind}|{' '.join(self.words)}|{self.pos or ''}"
+    def label(self) -> str:
+        """Match label shared by the entries of one kind and part of speech."""
+        return f"{self.kind}|{self.pos or ''}"
 
-    def lemma_pattern(self) -> list[dict]:
-        """Matcher pattern on the lemma (one word) or on the word forms (phrases), with the part of
-        speech of the inflecting word."""
-        if len(self.words) > 1:
-            return self.form_pattern()
-        pattern = [{"LEMMA": self.words[0]}]
-        if self.pos == "v":
-            pattern[0]["POS"] = {"IN": ["VERB", "AUX"]}
-        elif self.pos == "n":
-            pattern[0]["POS"] = {"IN": ["NOUN", "PROPN"]}
-        return pattern
-
-    def form_pattern(self) -> list[dict]:
-        """Matcher pattern on lower-case word forms (any inflection of each word)."""
-        return [{"LOWER": {"IN": sorted(_inflections(w))}} for w in self.words]
+    def phrases(self) -> list[str]:
+        """Lower-case surface forms of a multi-word entry (its first and last words inflected)."""
+        options = [sorted(_inflections(w)) if i in (0, len(self.words) - 1) else [w]
+                   for i, w in enumerate(self.words)]
+        return [" ".join(combo) for combo in product(*options)]
 
 
 def trigger_rules() -> list[TriggerRule]:
@@ -324,12 +323,17 @@ def trigger_rules() -> list[TriggerRule]:
     return rules
 
 
+MONTH_NAMES = frozenset({"March", "May"})
+"""Month names that are also trigger words ("march", "may")."""
+
 NOT_TRIGGERS = frozenset({"according", "accordingly", "concerning", "regarding", "pending", "given"})
 """Word forms whose lemma is a trigger but that are prepositions here ("according to")."""
 
 NON_EVENT_HEADS = frozenset(
     "helicopter aircraft jet plane submarine boat ship vehicle dog force squad unit group team leader "
-    "organizer organiser movement site zone line capability weapon system rifle drone cell wing".split())
+    "organizer organiser movement site zone line capability weapon system rifle drone cell wing official "
+    "agency organization organisation worker ministry minister spokesman spokeswoman source chief "
+    "commander agent".split())
 """Nouns that an event word modifies without being an event ("attack helicopter", "protest movement")."""
 
 
@@ -343,64 +347,76 @@ class EventDetector:
     def __init__(self, nlp: Language, name: str = "events", place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")):
         self.name = name
         self.place_labels = frozenset(place_labels)
-        self.rules = {rule.key: rule for rule in trigger_rules()}
-        self.lemma_matcher = Matcher(nlp.vocab)
-        self.form_matcher = Matcher(nlp.vocab)
-        for key, rule in self.rules.items():
-            self.lemma_matcher.add(key, [rule.lemma_pattern()])
-            self.form_matcher.add(key, [rule.form_pattern()])
+        rules = trigger_rules()
+        # single words: one Matcher pattern for any trigger lemma (tagged docs) or word form (rules
+        # only), then the entry is looked up by lemma/form and part of speech; phrases: a
+        # PhraseMatcher on word forms, labelled with their entry
+        self.by_lemma: dict[str, list[TriggerRule]] = {}
+        self.by_form: dict[str, list[TriggerRule]] = {}
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for rule in rules:
+            if len(rule.words) == 1 and "-" not in rule.words[0]:
+                self.by_lemma.setdefault(rule.words[0], []).append(rule)
+                for form in _inflections(rule.words[0]):
+                    self.by_form.setdefault(form, []).append(rule)
+            else:
+                self.phrase_matcher.add(rule.label, [nlp.make_doc(p) for p in rule.phrases()])
+        self.word_matcher = Matcher(nlp.vocab)
+        self.word_matcher.add("lemma", [[{"LEMMA": {"IN": sorted(self.by_lemma)}}]])
+        self.word_matcher.add("form", [[{"LOWER": {"IN": sorted(self.by_form)}}]])
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = doc.has_annotation("DEP")
-        lemmas = doc.has_annotation("LEMMA")
-        matcher = self.lemma_matcher if lemmas else self.form_matcher
+        tagged = doc.has_annotation("LEMMA") and doc.has_annotation("POS")
         spans = []
-        for match_id, start, end in matcher(doc):
-            span = Span(doc, start, end, label=match_id)
-            spans.append(span)
+        for _, start, _end in self.word_matcher(doc):
+            token = doc[start]
+            candidates = (self.by_lemma.get(token.lemma_.lower(), []) + self.by_form.get(token.lower_, [])
+                          if tagged else self.by_form.get(token.lower_, []))
+            if not tagged and token.text in MONTH_NAMES:
+                continue  # "On 3 March 2020": without a tagger, a capitalised month is not a march
+            rule = next((r for r in candidates if not tagged or token.pos_ in _POS_OF[r.pos]), None)
+            if rule is not None:
+                spans.append(Span(doc, start, start + 1, label=rule.label))
+        spans += [Span(doc, start, end, label=label) for label, start, end in self.phrase_matcher(doc)]
         spans = filter_spans(spans)
-        if lemmas:  # lemmatiser slips (e.g. "airstrikes" -> "airstrike" vs NOUN tags) are caught by forms
-            taken = {i for s in spans for i in range(s.start, s.end)}
-            extra = [Span(doc, s, e, label=m) for m, s, e in self.form_matcher(doc)
-                     if not any(i in taken for i in range(s, e))]
-            spans = filter_spans(spans + [s for s in extra if self._plausible_pos(s)])
-        spans = [s for s in spans if s.text.lower() not in NOT_TRIGGERS]
+        spans = [s for s in spans if s.text.lower() not in NOT_TRIGGERS and self._plausible_pos(s)]
         context = _DocContext(doc, parsed, self.place_labels)
         context.trigger_heads = {(s.root if parsed else s[0]).i for s in spans}
         events = []
-        for span in sorted(spans, key=lambda s: s.start):
-            rule = self.rules[span.label_]
-            event = self._event(span, rule, context)
+        for span in spans:
+            event = self._event(span, span.label_.partition("|")[0], context)
             if event is not None:
                 events.append(event)
         doc._.events = _dedupe(_normalise_actors(events, doc))
         return doc
 
-    def _plausible_pos(self, span: Span) -> bool:
-        rule = self.rules[span.label_]
-        head = span[0] if rule.pos == "v" else span[-1]
-        if rule.pos == "v":
-            return head.pos_ in ("VERB", "AUX")
-        if rule.pos == "n":
-            return head.pos_ in ("NOUN", "PROPN")
-        return head.pos_ in ("VERB", "NOUN", "PROPN", "ADJ")
+    @staticmethod
+    def _plausible_pos(span: Span) -> bool:
+        """Whether a phrase's inflecting word has the part of speech of its entry (always true
+        without a tagger)."""
+        if len(span) == 1 or not span.doc.has_annotation("POS"):
+            return True
+        pos = span.label_.partition("|")[2] or None
+        head = span[0] if pos == "v" else span[-1]
+        return head.pos_ in _POS_OF[pos] or pos is None and span.root.pos_ in _POS_OF[None]
 
-    def _event(self, span: Span, rule: TriggerRule, ctx: "_DocContext") -> dict | None:
+    def _event(self, span: Span, kind: str, ctx: "_DocContext") -> dict | None:
         doc = span.doc
         head = span.root if ctx.parsed else span[0]
         if ctx.parsed and _is_modifier_only(head, span, ctx.trigger_heads):
             return None
-        sub = _refine(rule.kind, head, span, ctx)
+        sub = _refine(kind, head, span, ctx)
         if sub is None:
             return None
         sent = _clause_sentence(span, ctx)
-        if ctx.parsed and _is_description(head, rule.kind):
+        if ctx.parsed and _is_description(head, kind):
             return None
         modality, cue = _modality(head, span, sent, ctx)
         actor1, actor2 = _actors(head, sent) if ctx.parsed else (None, None)
         event = dict.fromkeys(EVENT_KEYS)
         event.update(
-            event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, plover=plover_code(sub, modality, cue), modality=modality,
+            event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, plover=plover_code(sub, modality, cue, head.lemma_.lower()), modality=modality,
             trigger=span.text, trigger_start=span.start_char, trigger_end=span.end_char,
             actor1=actor1, actor2=actor2, sentence=sent.text.strip(), sentence_start=sent.start_char
             + (len(sent.text) - len(sent.text.lstrip())),
@@ -439,7 +455,13 @@ def _is_description(head: Token, kind: str) -> bool:
     by Iran", "the banned movement", "a wounded man")."""
     if head.dep_ == "amod":
         return True
-    return head.dep_ == "acl" and head.tag_ == "VBN" and kind in _DESCRIPTIVE_KINDS
+    if head.pos_ == "VERB" and head.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and any(
+            c.dep_ == "det" for c in head.children):
+        return True  # "evacuated the wounded"
+    if head.dep_ == "acl" and head.tag_ == "VBN" and kind in _DESCRIPTIVE_KINDS:
+        has_object = any(c.dep_ == "dobj" for t in [head, *head.conjuncts] for c in t.children)
+        return not has_object
+    return False
 
 
 @Language.factory("events", default_config={"place_labels": ["GPE", "LOC", "FAC"]})
@@ -589,10 +611,20 @@ def _objects(head: Token) -> list[Token]:
     return out + [c for o in out for c in o.conjuncts]
 
 
+def _object_words(head: Token) -> set[str]:
+    """Lower-case lemmas and forms of the trigger's object phrases ("700 kg of medicine")."""
+    out = set()
+    for obj in _objects(head):
+        for t in list(obj.subtree)[:12]:
+            out.update((t.lemma_.lower(), t.lower_))
+    return out
+
+
 def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     """ACLED sub-event type of a trigger of ``kind`` in its context (None: not an event)."""
     words = _context_words(head, span, ctx)
     lower = span.text.lower()
+    objects = _object_words(head) if ctx.parsed else words
     if kind in ("violence", "Looting/property destruction", "Armed clash") and ctx.parsed:
         subject, passive = _subject(head)
         who = {subject.lemma_.lower(), subject.lower_} if subject is not None and not passive else set()
@@ -603,7 +635,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     if kind == "violence" or kind in ("Armed clash",):
         if words & SUICIDE_WORDS:
             return "Suicide bomb"
-        if words & CHEMICAL_WORDS and ("attack" in words or "weapon" in words):
+        if words & CHEMICAL_WORDS and (words & {"attack", "weapon", "bomb", "gas", "agent", "shell", "drop"}):
             return "Chemical weapon"
         if words & GRENADE_WORDS:
             return "Grenade"
@@ -655,18 +687,40 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
                 return "Government regains territory"
         return kind
     if kind == "Looting/property destruction":
+        if lower.startswith(("destr", "demol", "raz", "burn", "torch", "set")) and not (objects | words) & PROPERTY_WORDS:
+            return None  # "the destruction of Hamas's leadership"
         return kind
+    if kind == "Arrests" and (words | objects) & PROTESTER_WORDS:
+        return "Protest with intervention"  # ACLED: protesters arrested
     if kind == "Non-violent transfer of territory":
+        if lower.startswith(("evacuat", "hand")):
+            if objects & (CIVILIAN_WORDS | {"wounded", "injured", "sick", "national", "citizen", "foreigner"}) - PROPERTY_WORDS:
+                return "Aid" if lower.startswith("evacuat") else "Release"
+            if lower.startswith("hand") and objects & AID_WORDS:
+                return "Aid"
+            if lower.startswith("hand") and objects & {"suspect", "prisoner", "hostage", "detainee", "body", "criminal", "fugitive"}:
+                return "Release"
         if lower.startswith(("leav", "left", "abandon", "relocat")) and not words & (BASE_WORDS | TERRITORY_WORDS | {"troop", "force"}):
             return None
         if lower.startswith(("withdr", "pull")) and words & {"support", "candidacy", "bill", "complaint", "suit", "offer", "application"}:
             return "Rejection"
         return kind
     if kind == "Headquarters or base established":
-        return kind
+        if objects & {"tie", "ties", "relation", "relations", "embassy", "consulate"}:
+            return "Support"  # "established diplomatic ties", "opened an embassy"
+        return kind if objects & BASE_WORDS else None
+    if kind == "Support" and lower.startswith(("restor", "upgrad", "normali")):
+        return kind if objects & {"tie", "ties", "relation", "relations", "embassy"} else None
+    if kind == "Concession" and lower.startswith("grant") and objects & (AID_WORDS | {"asylum", "refuge"}):
+        return "Aid"
+    if kind == "Deployment" and words & {"peacekeeper", "peacekeeping", "peace-keeping"}:
+        return "Aid"  # peacekeepers sent: military protection (PLOVER AID)
+    if kind == "Deployment" and lower.startswith(("strengthen", "bolster", "beef")) and not objects & ARMED_WORDS:
+        return None
+    if kind == "Peaceful protest" and head.head.lemma_.lower() in ("lodge", "file", "register", "deliver", "send"):
+        return "Accusation"  # "lodged an official protest with Albania"
     if kind == "Disrupted weapons use":
         return kind if lower.startswith(("defus", "intercept", "shot", "shoot", "dismantl")) or words & (SHELLING_WORDS | IED_WORDS | AIR_WORDS | {"attack", "plot"}) else None
-    objects = {w for t in _objects(head) for w in (t.lemma_.lower(), t.lower_)} if ctx.parsed else words
     if kind == "Sanctions" and lower.startswith(("cancel", "call", "end", "halt", "suspend", "lift", "break")):
         if objects & RESTRICTION_WORDS:
             return "Concession"
@@ -674,7 +728,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
             return "Restrictions"
         if not objects & RELATION_WORDS and lower.startswith(("cancel", "call", "end", "break")):
             return None
-    if kind == "Concession" and lower.startswith(("lift", "eas", "relax")) and not objects & RESTRICTION_WORDS:
+    if kind == "Concession" and lower.startswith(("lift", "eas", "relax", "shorten", "loosen")) and not (objects | words) & RESTRICTION_WORDS:
         return None if lower.startswith("lift") else kind
     if kind == "Restrictions" and lower.startswith("blockad") and words & (PROTESTER_WORDS | WORKER_WORDS):
         return "Peaceful protest"
@@ -691,20 +745,15 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return kind if objects & {"intelligence", "information", "expertise", "evidence", "data", "technology", "know-how"} else None
     if kind == "Rejection" and lower.startswith("violat"):
         return "Armed clash" if objects & {"ceasefire", "cease-fire", "truce", "airspace", "border"} else kind
-    if kind == "Non-violent transfer of territory" and lower.startswith(("evacuat", "hand")):
-        if objects & (CIVILIAN_WORDS | {"wounded", "injured", "sick", "national", "citizen", "foreigner"}) - {"home", "house", "school", "village", "market", "shop", "hospital"}:
-            return "Aid" if lower.startswith("evacuat") else "Release"
-        if lower.startswith("hand") and objects & AID_WORDS:
-            return "Aid"
-        if lower.startswith("hand") and objects & {"suspect", "prisoner", "hostage", "detainee", "body", "criminal", "fugitive"}:
-            return "Release"
     if kind == "Deployment" and lower.startswith("prepar") and not words & (ARMED_WORDS | {"attack", "offensive"}):
         return None
     if kind == "Agreement" and lower.startswith("sign") and not objects & AGREEMENT_WORDS:
         return None  # "sign up for our newsletter"
     if kind == "Aid" and lower.startswith(("provid", "deliver", "suppl")) and not words & {"aid", "assistance", "support", "weapon", "arm", "food", "medicine", "supply", "equipment", "fund", "help", "relief", "shelter", "goods"}:
         return None
-    if kind == "Release" and lower.startswith(("return", "free")) and not words & {"prisoner", "hostage", "detainee", "captive", "body", "remains", "property", "land", "territory", "refugee", "soldier"}:
+    if kind == "Release" and lower.startswith("free") and not words & {"prisoner", "hostage", "detainee", "captive", "body", "remains", "property", "land", "territory", "refugee", "soldier"}:
+        return None
+    if kind == "Release" and lower.startswith("return") and (not objects or objects & {"fire", "home", "favor", "favour", "call", "power", "normal"}):
         return None
     if kind == "Talks" and lower == "envoy" and not words & {"send", "dispatch", "meet", "visit"}:
         return None
@@ -988,8 +1037,8 @@ def _date_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
         for s in candidates:
             cost = date_link_cost(s.root, head)
             if cost is not None and cost <= DATE_LINK_MAX_COST:
-                scored.append((cost, abs(s.start - head.i), s.start, s))
-        chosen = min(scored, key=lambda x: x[:3])[3] if scored else None
+                scored.append((cost, _timex(s).get("start") is None, abs(s.start - head.i), s.start, s))
+        chosen = min(scored, key=lambda x: x[:4])[4] if scored else None
     elif candidates:
         chosen = min(candidates, key=lambda s: min(abs(s.start - head.i), abs(s.end - 1 - head.i)))
     if chosen is not None:
@@ -1031,7 +1080,7 @@ _NO_PLACE = {"place_text": None, "place_start": None, "place_end": None, "place_
              "geo_level": None, "admin1": None, "country": None}
 
 
-PLACE_LINK_MAX_COST = 4
+PLACE_LINK_MAX_COST = 2
 """Largest dependency-path cost (see :func:`place_link_cost`) at which a toponym is the event's place."""
 
 # cost of each step on the path from the toponym up to the meeting point with the trigger: chains
@@ -1091,6 +1140,8 @@ def _link_cost(anchor: Token, trigger: Token, temporal: bool) -> int | None:
                 return None  # "positions, which were built in 2019": the noun's own time
             up_cost += 1 if t.dep_ in ("advcl", "nsubj", "nsubjpass", "dobj") else 0
             continue
+        if t.dep_ == "nsubjpass" and t.head.i == trigger.i and trigger.lemma_.lower() in TERRITORIAL_VERBS:
+            continue  # "Eastern Slavonia was captured", "South Ossetia is patrolled": the place itself
         if t.dep_ in ("nsubj", "nsubjpass", "agent") and not locative:
             return None  # the place names the actor ("Israel captured", "US forces destroyed")
         if t.dep_ == "prep" and t.lower_ == "by" and not locative:
@@ -1123,7 +1174,10 @@ def _direct_object_place(path: list[Token], meet: Token, trigger: Token) -> bool
     "the Mosul attack")."""
     if meet.i != trigger.i:
         return False
-    return all(t.dep_ in ("dobj", "compound", "appos", "conj", "nmod", "amod", "npadvmod") for t in path)
+    if any(t.dep_ == "nsubjpass" for t in path):
+        return trigger.lemma_.lower() in TERRITORIAL_VERBS
+    return all(t.dep_ in ("dobj", "compound", "appos", "conj", "nmod", "amod", "npadvmod", "poss", "nsubjpass")
+               for t in path)
 
 
 def place_candidates(head: Token, sent: Span, ctx: _DocContext) -> list[Span]:

@@ -27,7 +27,6 @@ import logging
 import os
 import sqlite3
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -350,7 +349,8 @@ class DaskEngine:
     def identity(self, model: str, places: bool) -> tuple[str, str]:
         """The workers' (pipeline version, model name), loading the pipeline on each; all must agree."""
         if (model, places) not in self._identities:
-            futures = [self.client.submit(pipeline_identity, model, places, workers=worker, pure=False)
+            futures = [self.client.submit(pipeline_identity, model, places, workers=worker, pure=False,
+                                          allow_other_workers=True)
                        for worker in self._workers() or [None]]
             versions = self.client.gather(futures)
             self._agree([version for version, _ in versions])

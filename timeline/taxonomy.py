@@ -149,7 +149,13 @@ COOPERATIVE_PLOVER = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPE
 HOSTILE_PLOVER = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST"})
 
 
-def plover_code(sub_event_type: str, modality: str = "asserted", cue: str | None = None) -> str | None:
+PLOVER_BY_TRIGGER: dict[tuple[str, str], str] = {("Agreement", "sign"): "SUPPORT"}
+"""(sub_event_type, trigger lemma) -> PLOVER code where CAMEO splits what ACLED lumps together:
+signing a formal agreement is SUPPORT (CAMEO 057), agreeing to one is AGREE."""
+
+
+def plover_code(sub_event_type: str, modality: str = "asserted", cue: str | None = None,
+                lemma: str | None = None) -> str | None:
     """PLOVER code of a mention, which (unlike ACLED's type) depends on its modality: PLOVER codes
     an intended or conditional cooperative act as AGREE ("will withdraw", "ready to disarm"), an
     intended hostile act as THREATEN ("would boycott"), an obligation as REQUEST ("must release"),
@@ -161,6 +167,8 @@ def plover_code(sub_event_type: str, modality: str = "asserted", cue: str | None
     'THREATEN'
     """
     code = PLOVER_OF.get(sub_event_type)
+    if modality == "asserted" and (sub_event_type, lemma) in PLOVER_BY_TRIGGER:
+        return PLOVER_BY_TRIGGER[sub_event_type, lemma]
     if code is None or modality == "asserted":
         return code
     if modality == "negated":

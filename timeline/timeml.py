@@ -184,6 +184,7 @@ def score(pairs_of_docs: Iterable[tuple[list[Timex], list[Timex]]]) -> dict:
     value_acc = value_ok / relaxed if relaxed else 0.0
     result = {
         "gold": n_gold, "system": n_sys, "strict_matches": strict, "relaxed_matches": relaxed,
+        "type_matches": type_ok, "value_matches": value_ok,
         "strict_precision": sp, "strict_recall": sr, "strict_f1": sf,
         "relaxed_precision": rp, "relaxed_recall": rr, "relaxed_f1": rf,
         "type_accuracy": type_ok / relaxed if relaxed else 0.0,

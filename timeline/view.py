@@ -4,8 +4,10 @@
 self-contained HTML page drawn by vis-timeline: every script and style inlined, no network.
 A day date is a point, anything coarser (a month, "since mid-January") is a range labelled with its
 precision and basis; undated events are listed beside the timeline. Clicking an item shows the
-evidence sentence, place, actors and every source. Article text only reaches the page as JSON
-read by our script, which builds the DOM with ``textContent``: it never becomes markup.
+evidence sentence, place, actors and every source. Article text reaches the page only as data
+(gzip-compressed JSON in base64) that our script reads and puts in the DOM with ``textContent``:
+it never becomes markup. The title goes through Jinja2's autoescape. Over 300 events in view are
+drawn as counts per lane and period, so 10,000 events stay quick.
 
 Example::
 
@@ -54,8 +56,9 @@ BASIS_WORDS = {
     "relative_dct": "relative to publication",
     "relative_text": "relative to another date in the text",
     "publication": "publication date, no date in the text",
-    "inferred": "inferred publication date, no date in the text",
+    "inferred": "relative to an inferred publication date",
 }
+BASIS_WITHOUT_TEXT = {"inferred": "inferred publication date, no date in the text"}
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEXT_COLUMNS = ("sentence", "trigger", "actor1", "actor2", "place_text", "place_name", "date_text",
@@ -127,26 +130,29 @@ def format_date(day: dt.date, precision: str, modifier: str = "") -> str:
     return f"{MODIFIER_WORDS['APPROX'] if modifier == 'APPROX' else ''}{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def date_label(start: str, end: str, precision: str, modifier: str = "", basis: str = "") -> str:
+def date_label(start: str, end: str, precision: str, modifier: str = "", basis: str = "", text: str = "") -> str:
     """Human label of an event's date that says how precise it is and where it comes from.
 
     >>> date_label("2025-01-11", "2025-04-07", "month", "MID", "relative_dct")
     'mid-January 2025 – 7 Apr 2025, month precision, relative to publication'
     >>> date_label("2025-03-01", "2025-03-31", "month", "", "explicit")
     'March 2025, month precision, as written'
+
+    ``text`` is the date as written; without it an ``inferred`` basis means the inferred
+    publication date itself.
     """
-    if not start:
-        return "undated"
+    if not start:  # no start: undated, or only known to be over by ``end``
+        return f"undated, by {format_date(_day(end, '?', 'date_end'), 'day')}" if end else "undated"
     precision = precision or "day"
     first = _day(start, "?", "date_start")
     last = _day(end, "?", "date_end") if end else first
-    text = format_date(first, precision, modifier)
+    when = format_date(first, precision, modifier)
     if last > _period_end(first, precision):
         # the end is a date of its own: at the same precision when it closes a period, else as a day
-        text += " – " + format_date(last, precision if _closes_period(last, precision) else "day")
-    parts = [text, f"{precision} precision"]
+        when += " – " + format_date(last, precision if _closes_period(last, precision) else "day")
+    parts = [when, f"{precision} precision"]
     if basis in BASIS_WORDS:
-        parts.append(BASIS_WORDS[basis])
+        parts.append(BASIS_WITHOUT_TEXT.get(basis, BASIS_WORDS[basis]) if not text else BASIS_WORDS[basis])
     return ", ".join(parts)
 
 
@@ -261,14 +267,19 @@ def timeline_rows(frame: pd.DataFrame) -> list[dict]:
             lane=lane_of(record["event_type"], record["sub_event_type"]),
             view_modality=record["modality"] or "asserted",
             first_day=first, end_day=end, point=point,
-            flags=int(point) | (2 if record["date_basis"] in ("publication", "inferred") else 0),
+            flags=int(point) | (2 if _dated_by_publication(record) else 0),
             parsed_sources=_sources(record),
             label=date_label(record["date_start"], record["date_end"], record["date_precision"],
-                             record["date_modifier"], record["date_basis"]),
+                             record["date_modifier"], record["date_basis"], record["date_text"]),
         )
         rows.append(record)
     rows.sort(key=lambda r: (r["first_day"] if r["first_day"] is not None else math.inf, r["event_id"]))
     return rows
+
+
+def _dated_by_publication(row: Mapping) -> bool:
+    """The date is the publication's own (no date expression in the text)."""
+    return row["date_basis"] == "publication" or (row["date_basis"] == "inferred" and not row["date_text"])
 
 
 class _Strings:

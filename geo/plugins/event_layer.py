@@ -3,8 +3,9 @@ province, country-level events as the country outline with a counted badge, popu
 and its precision, place and level, actors, evidence and every source; a layer control with one
 entry per event type (shared colours and icons with the timeline).
 
-The data is embedded once, compressed (:func:`geo.map_payload.encode_payload`); one marker exists
-only for what is on screen, so 100,000 events cost a few MB, not one ``L.marker`` each.
+The data is embedded once, compressed (:func:`geo.map_payload.encode_payload`), in a non-script
+data block (the JavaScript parser never sees it); one marker exists only for what is on screen, so
+100,000 events cost a few MB, not one ``L.marker`` each.
 
 Example::
 
@@ -37,8 +38,12 @@ class EventLayer(JSCSSMixin):
     """
 
     _template = Template("""
+{% macro html(this, kwargs) %}
+<script type="application/octet-stream" id="{{ this.get_name() }}_data">{{ this.payload }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
-    EventAtlas.create({{ this._parent.get_name() }}, "{{ this.payload }}", {{ this.options_json }});
+    EventAtlas.create({{ this._parent.get_name() }},
+        document.getElementById("{{ this.get_name() }}_data").textContent, {{ this.options_json }});
 {% endmacro %}
 """)
     default_js = [("supercluster", npm_url("supercluster", "dist/supercluster.min.js"))]

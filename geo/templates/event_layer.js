@@ -162,6 +162,7 @@
       map: function (p) { var out = {}; for (var k in p) if (k !== "k") out[k] = p[k]; return out; },
       reduce: function (acc, p) { for (var k in p) if (k === "n" || k.charAt(0) === "l") acc[k] = (acc[k] || 0) + p[k]; }
     }).load(points);
+    performance.mark("eventatlas:indexed");
     this.drawShapes(groups);
     this.drawClusters();
     this.emit("filtered", { count: this.visible.length, range: this.range });
@@ -364,7 +365,7 @@
       } else {
         el("span", "ea-source-name", name, item);
       }
-      var meta = [s(art[1]) !== name ? s(art[1]) : "", s(art[2]), s(art[0])].filter(Boolean).join(" · ");
+      var meta = [s(art[1]), s(art[2]), s(art[0])].filter(function (x) { return x && x !== name; }).join(" · ");
       if (meta) el("span", "ea-meta", " — " + meta, item);
       var said = s(src[k + 1]);
       if (said && said !== sentence) el("q", "ea-said", said, item);
@@ -386,7 +387,7 @@
         if (item.open && item.childNodes.length === 1) item.appendChild(self.details(i));
         if (item.open) self.emit("select", { ids: [self.ev.id[i]], origin: "map" });
       });
-      if (i === open) { item.open = true; }
+      if (i === open) { item.appendChild(self.details(i)); item.open = true; }
     });
     if (indices.length > LIST_LIMIT) el("p", "ea-more", "and " + (indices.length - LIST_LIMIT) + " more: narrow the dates or zoom in to see them", box);
     L.popup({ maxWidth: 380, minWidth: 280, maxHeight: 360 }).setLatLng(latlng).setContent(box).openOn(this.map);
@@ -420,22 +421,17 @@
     return out;
   };
 
-  /** What the map shows now: clusters, single markers and badges with their counts. */
-  View.prototype.stats = function () {
-    var out = { visible: this.visible.length, points: 0, inShapes: 0 };
-    for (var j = 0; j < this.visible.length; j++) {
-      var k = this.ev.kind[this.visible[j]];
-      if (k === POINT || k === NEAR) out.points++; else out.inShapes++;
-    }
-    return out;
-  };
-
   EA.create = function (map, payload, options) {
     map._eventAtlas = EA.decode(payload).then(function (data) {
+      performance.mark("eventatlas:decoded");
       var view = new View(map, data, options);
+      performance.mark("eventatlas:drawn");
       EA.views.push(view);
       // drawn and handlers attached: the next frame is the first a reader can use
-      requestAnimationFrame(function () { window.eventAtlasReadyAt = performance.now(); });
+      requestAnimationFrame(function () {
+        window.eventAtlasReadyAt = performance.now();
+        map.getContainer().setAttribute("data-ready", "true");
+      });
       return view;
     });
     map._eventAtlas.catch(function (error) {

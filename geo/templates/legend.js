@@ -10,7 +10,7 @@
       var box = el("div", "ea-control ea-legend leaflet-bar");
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
-      var toggle = el("button", "ea-legend-toggle", "Legend", box);
+      var toggle = el("button", "ea-legend-toggle", this.options.title + " (" + view.n + " on the map)", box);
       toggle.type = "button";
       toggle.setAttribute("aria-expanded", "true");
       var body = el("div", "ea-legend-body", null, box);
@@ -18,7 +18,6 @@
         var open = box.classList.toggle("ea-collapsed");
         toggle.setAttribute("aria-expanded", open ? "false" : "true");
       });
-      el("div", "ea-control-title", this.options.title + " (" + view.n + " on the map)", body);
       var list = el("ul", "ea-lanes", null, body);
       this.rows = data.lanes.map(function (lane, i) {
         var item = el("li", "ea-lane", null, list);
@@ -33,12 +32,12 @@
         item.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); flip(); } });
         return { item: item, count: count };
       });
-      el("div", "ea-control-title", "Where an event happened, as precisely as it is known", body);
+      el("div", "ea-control-title", "Drawn as precisely as the place is known", body);
       var key = el("ul", "ea-key", null, body);
-      [["ea-key-point", "a town or exact place: a marker (clusters count the events inside)"],
-       ["ea-key-near", "near a place or a district: a dashed marker"],
-       ["ea-key-region", "only the province: the province is shaded (dashed edge: boundary approximated from Natural Earth label points)"],
-       ["ea-key-country", "only the country: the country is outlined, the badge counts its events"]].forEach(function (row) {
+      [["ea-key-point", "town or exact place (clusters count events)"],
+       ["ea-key-near", "near a place, or a district"],
+       ["ea-key-region", "province only: shaded (dashed edge: approximate)"],
+       ["ea-key-country", "country only: outlined, badge counts events"]].forEach(function (row) {
         var item = el("li", null, null, key);
         el("span", "ea-key-symbol " + row[0], null, item);
         el("span", null, row[1], item);

@@ -116,7 +116,7 @@ function start(DATA) {
   }
 
   // ---- vis-timeline: the items drawn are single events, or counts per lane and period
-  var DETAIL_LIMIT = 500;
+  var DETAIL_LIMIT = 300;
   var dated = [], undated = [];
   EVENTS.forEach(function (row, i) { (row[FIRST] === null ? undated : dated).push(i); });
   for (var i0 = 0; i0 < EVENTS.length; i0++) keep[i0] = matches(i0) ? 1 : 0;
@@ -186,8 +186,10 @@ function start(DATA) {
       near.push(i);
       if (row[FIRST] < b && row[END] > a) inView++;
     }
-    var scale = pxPerDay(a, b);
-    if (inView <= DETAIL_LIMIT) return { mode: "events", items: near.map(function (i) { return eventItem(i, scale); }) };
+    if (inView <= DETAIL_LIMIT) {
+      var scale = pxPerDay(a, b);
+      return { mode: "events", items: near.map(function (i) { return eventItem(i, scale); }) };
+    }
     // count each event in every period of the window its dates overlap: a coarse date ("in 2024")
     // is counted wherever it may fall
     var step = chooseStep(width), bins = {}, max = 0;
@@ -273,6 +275,7 @@ function start(DATA) {
       box.style.left = (100 * (cell.from - from) / span) + "%";
       box.style.width = (100 * (cell.to - cell.from) / span) + "%";
       box.dataset.from = String(cell.from);
+      box.dataset.to = String(cell.to);
       node.appendChild(box);
     });
     return node;
@@ -307,6 +310,7 @@ function start(DATA) {
     selectable: true,
     multiselect: false,
     moment: function (date) { return vis.moment(date).utc(); },
+    onInitialDrawComplete: function () { markReady(); },
     template: function (item) { return item.cells ? stripNode(item) : itemNode(item.id); },
     groupTemplate: function (group) { return laneNode(group.id); }
   });
@@ -484,7 +488,7 @@ function start(DATA) {
     for (var j = 0; j < sources.length; j += 2) {
       var article = ARTICLES[sources[j]];
       var entry = el("li", "source");
-      entry.appendChild(el("span", "outlet", S[article[1]] || S[article[0]] || "Unknown outlet"));
+      entry.appendChild(el("span", "outlet", S[article[1]] || "Article " + (S[article[0]] || "(no id)")));
       entry.appendChild(el("span", "published", S[article[2]] ? " \u00b7 " + S[article[2]] : " \u00b7 publication time unknown"));
       var title = S[article[4]], href = safeHref(S[article[3]]);
       if (title || href) {
@@ -556,13 +560,12 @@ function start(DATA) {
     if (typeof id === "string") return;
     showDetail(id);
   });
-  timeline.on("click", function (props) {
-    if (typeof props.item !== "string") return;
-    var found = cellAt(props.item, props.time.getTime() / DAY);
-    if (!found) return;
+  $("timeline").addEventListener("click", function (event) {
+    var cell = event.target.closest && event.target.closest(".bin");
+    if (!cell) return;
     tip.hidden = true;
-    var cell = found.cell, pad = (cell.to - cell.from) * 0.04;
-    timeline.setWindow(new Date((cell.from - pad) * DAY), new Date((cell.to + pad) * DAY), { animation: false });
+    var from = Number(cell.dataset.from), to = Number(cell.dataset.to), pad = (to - from) * 0.04;
+    timeline.setWindow(new Date((from - pad) * DAY), new Date((to + pad) * DAY), { animation: false });
     drawWindow();
   });
   var redrawPending = false;
@@ -572,15 +575,18 @@ function start(DATA) {
     requestAnimationFrame(function () { redrawPending = false; drawWindow(); });
   });
 
-  // ---- first draw; body[data-ready] marks the page drawn and its handlers attached
+  // ---- body[data-ready] marks the page drawn (vis-timeline's initial draw done) and its handlers attached
+  // vis-timeline shows the timeline on the first redraw after its initial range change; ask for
+  // that redraw at once instead of waiting for its once-a-second resize check
   var ready = false;
-  timeline.on("changed", function () {
-    if (ready) return;
+  timeline.on("rangechanged", function () { if (!ready) timeline.redraw(); });
+  timeline.redraw();  // in case that range change already happened in the constructor
+  function markReady() {
     ready = true;
     requestAnimationFrame(function () {
       document.body.dataset.ready = "true";
       window.timelineReadyAt = performance.now();
     });
-  });
+  }
   window.eventTimeline = { timeline: timeline, showDetail: showDetail, applyFilters: applyFilters, fit: fitShown };
 }
