@@ -4,7 +4,8 @@ The timeline is :class:`timeline.view.Timeline`'s own page, held in a same-origi
 frame; the map is :func:`geo.map.event_map`. Zooming or panning the timeline filters the map to
 the dates in its window; the map's date slider moves the timeline; clicking an event in either
 selects it in the other (the map centres, rings and opens it; the timeline focuses it and shows
-its sources). ``event-atlas build`` writes it as ``out/index.html``.
+its sources); the timeline's search, place, actor, report, type and modality filters filter the map
+too. ``event-atlas build`` writes it as ``out/index.html``.
 
 Example::
 
@@ -57,7 +58,9 @@ def linked_view(gdf: pd.DataFrame, events: pd.DataFrame | None = None, *, title:
         events = pd.DataFrame(gdf.drop(columns=[c for c in gdf.columns
                                                 if isinstance(gdf[c].dtype, gpd.array.GeometryDtype)]))
     timeline_page = Timeline(events, show_modalities=show_modalities, title=title).to_html()
-    m = event_map(gdf, show_modalities=show_modalities, title=title, tiles=tiles)
+    # the map holds every modality; the timeline's filters (its modality switch too) choose what it shows
+    modalities = set(show_modalities) | {m for m in gdf.get("modality", pd.Series(dtype=object)).dropna()}
+    m = event_map(gdf, show_modalities=sorted(modalities), title=title, tiles=tiles)
     figure = m.get_root()
     figure.title = html_text(title)
     figure.html.add_child(Element(

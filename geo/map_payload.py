@@ -29,6 +29,7 @@ import math
 import zlib
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -38,8 +39,7 @@ import shapely
 from geo.plugins.icons import glyph
 from geo.shapes import admin1_regions, countries
 from timeline.escaping import safe_url
-from timeline.taxonomy import EVENT_STYLE, UNKNOWN_STYLE, style_of
-from timeline.view import UNKNOWN_LANE, event_frame, format_published, timeline_rows
+from timeline.view import event_frame, format_published, lane_key, lane_style, timeline_rows
 
 POINT, NEAR, REGION, COUNTRY, AREA = range(5)
 AREA_RADIUS_M = {3: 60_000, 4: 250_000}
@@ -50,27 +50,6 @@ LEVEL_WORDS = {1: "town or exact place", 2: "near a place (district level)", 3: 
 LEVEL_PRECISION = {"point": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 4}
 DECIMALS = 4
 """Coordinates are rounded to 4 decimals (about 11 m)."""
-
-
-class _Strings:
-    """A table of distinct strings; index 0 is the empty string."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {"": 0}
-
-    def __call__(self, text: str) -> int:
-        return self.index.setdefault(text, len(self.index))
-
-
-def lane_style(lane: str) -> dict[str, str]:
-    """Colour and icon of a lane (the timeline's lanes: event type or extension kind)."""
-    style = style_of(lane if lane != UNKNOWN_LANE else "", lane)
-    return style if style.get("color", "").startswith("#") else UNKNOWN_STYLE
-
-
-def _lane_order(lane: str) -> tuple:
-    order = list(EVENT_STYLE)
-    return (order.index(lane) if lane in order else len(order), lane == UNKNOWN_LANE, lane)
 
 
 def _points(gdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +84,9 @@ def _contains(shapes: gpd.GeoDataFrame, lat: np.ndarray, lon: np.ndarray) -> np.
     ok = ~(np.isnan(lat) | np.isnan(lon))
     if not ok.any():
         return result
-    points = shapely.points(lon[ok], lat[ok])
+    # events repeat places: look each distinct point up once
+    where, inverse = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
+    points = shapely.points(where)
     tree = shapely.STRtree(shapes.geometry.to_numpy())
     point_idx, shape_idx = tree.query(points, predicate="within")
     found = np.full(len(points), -1, dtype=int)
@@ -114,6 +95,7 @@ def _contains(shapes: gpd.GeoDataFrame, lat: np.ndarray, lon: np.ndarray) -> np.
     point_idx, shape_idx = point_idx[order], shape_idx[order]
     first = np.r_[True, point_idx[1:] != point_idx[:-1]]
     found[point_idx[first]] = shape_idx[first]
+    found = found[inverse.reshape(-1)]
     result[np.flatnonzero(ok)] = found
     return result
 
@@ -124,16 +106,30 @@ def _shape_row(name: str, iso: str, approx: bool, geom) -> list:
             round(label.y, 3) if label else None, round(label.x, 3) if label else None]
 
 
+@lru_cache(maxsize=None)
+def _published(value: str) -> str:
+    return format_published(value)
+
+
+@lru_cache(maxsize=None)
+def _url(value: str) -> str:
+    return safe_url(value) or ""
+
+
+@lru_cache(maxsize=1)
+def _country_rows() -> list[list]:
+    """The base map: every country as a shape row (the same for every map)."""
+    world = countries()
+    return [_shape_row(name, iso, False, geom) for name, iso, geom in
+            zip(world["name"].to_numpy(), world["iso_a2"].to_numpy(), world.geometry.to_numpy())]
+
+
 def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserted",)) -> dict:
     """The map's data (see the module docstring)."""
     shown = set(show_modalities)
     lat_all, lon_all = _points(gdf)
     shapes = [c for c in gdf.columns if isinstance(gdf[c].dtype, gpd.array.GeometryDtype)]
     frame = pd.DataFrame(gdf.drop(columns=shapes))
-    for column in ("date_start", "date_end"):
-        # GeoJSON / GeoPackage readers turn ISO dates into datetimes: back to ISO text
-        if column in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), "")
     frame = event_frame(frame)
     frame["_lat"], frame["_lon"] = lat_all, lon_all
     rows = timeline_rows(frame)
@@ -148,68 +144,77 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
     province = _contains(regions, lat, lon)
     country_at = _contains(world, lat, lon)
     iso_index = {iso: i for i, iso in enumerate(world.iso_a2) if isinstance(iso, str)}
+    lanes = sorted({r["lane"] for r in rows_shown}, key=lane_key)
 
-    strings = _Strings()
-    region_index: dict[int, int] = {}
-    region_rows: list[list] = []
+    n = len(rows_shown)
+    # provinces: the regions used, numbered in order of first use
+    in_province = (province >= 0) & (precision <= 3)
+    used = pd.unique(province[in_province])
+    slot_of = np.full(len(regions), -1, dtype=int)
+    slot_of[used] = np.arange(len(used))
+    region_rows = [_shape_row(name, iso, approx, geom) for name, iso, approx, geom in zip(
+        regions["name"].to_numpy()[used], regions["iso_a2"].to_numpy()[used], regions["approx"].to_numpy()[used],
+        regions.geometry.to_numpy()[used])]
+    province_slot = np.where(in_province, slot_of[np.maximum(province, 0)], -1)
+    # how each event is drawn: a point, a province, a country, or a shaded circle
+    kind = np.where(precision == 1, POINT, NEAR)
+    shape = np.full(n, -1, dtype=int)
+    region = (precision == 3) & (province >= 0)
+    kind[region], shape[region] = REGION, province_slot[region]
+    kind[(precision == 3) & (province < 0)] = AREA
+    named = np.array([iso_index.get(r["country"].upper(), -1) for r in rows_shown], dtype=int)
+    country = np.where(named >= 0, named, country_at)
+    country_level = precision == 4
+    kind[country_level & (country >= 0)], shape[country_level & (country >= 0)] = COUNTRY, country[country_level & (country >= 0)]
+    kind[country_level & (country < 0)] = AREA
 
-    def region_slot(i: int) -> int:
-        if i not in region_index:
-            region_index[i] = len(region_rows)
-            row = regions.iloc[i]
-            region_rows.append(_shape_row(row["name"], row["iso_a2"], row["approx"], row.geometry))
-        return region_index[i]
-
-    lanes = sorted({r["lane"] for r in rows_shown}, key=_lane_order)
-    lane_index = {lane: i for i, lane in enumerate(lanes)}
     articles: dict[tuple, int] = {}
-    columns: dict[str, list] = {key: [] for key in (
-        "id", "lane", "kind", "lat", "lon", "shape", "province", "precision", "day", "day_end", "date", "date_text",
-        "place", "place_text", "level", "admin1", "country", "actor1", "actor2", "trigger", "sub_event_type",
-        "event_type", "modality", "sentence", "sources", "source_count")}
-    for k, row in enumerate(rows_shown):
-        p = int(precision[k])
-        kind, shape = (POINT if p == 1 else NEAR), -1
-        if p == 3:
-            if province[k] >= 0:
-                kind, shape = REGION, region_slot(int(province[k]))
-            else:
-                kind = AREA
-        elif p == 4:
-            where = iso_index.get(row["country"].upper(), country_at[k])
-            kind, shape = (COUNTRY, int(where)) if where >= 0 else (AREA, -1)
-        flat_sources = []
+    sources, source_sentences = [], []
+    for row in rows_shown:
+        flat = []
         for source in row["parsed_sources"]:
-            key = (source["article_id"], source["outlet"], format_published(source["published"]),
-                   safe_url(source["url"]) or "", source["title"])
-            flat_sources += [articles.setdefault(key, len(articles)), strings(source["sentence"])]
-        level = LEVEL_WORDS[p] + (f" ({row['geo_level']})" if row["geo_level"] and row["geo_level"] not in
-                                  ("point", "admin1", "country", "admin2") else "")
-        values = {
-            "id": row["event_id"], "lane": lane_index[row["lane"]], "kind": kind,
-            "lat": round(float(lat[k]), DECIMALS), "lon": round(float(lon[k]), DECIMALS), "shape": shape,
-            "province": region_slot(int(province[k])) if province[k] >= 0 and p <= 3 else -1,
-            "precision": p, "day": row["first_day"], "day_end": row["end_day"], "date": strings(row["label"]),
-            "date_text": strings(row["date_text"]),
-            "place": strings(row["place_name"]), "place_text": strings(row["place_text"]), "level": strings(level),
-            "admin1": strings(row["admin1"]), "country": strings(row["country"]),
-            "actor1": strings(row["actor1"]), "actor2": strings(row["actor2"]), "trigger": strings(row["trigger"]),
-            "sub_event_type": strings(row["sub_event_type"]), "event_type": strings(row["event_type"]),
-            "modality": strings(row["modality"]), "sentence": strings(row["sentence"]),
-            "sources": flat_sources, "source_count": int(float(row["source_count"] or len(flat_sources) // 2 or 1)),
-        }
-        for key, value in values.items():
-            columns[key].append(value)
-    country_rows = [_shape_row(row["name"], row["iso_a2"], False, row.geometry) for _, row in world.iterrows()]
+            key = (source["article_id"], source["outlet"], _published(source["published"]),
+                   _url(source["url"]), source["title"])
+            flat += [articles.setdefault(key, len(articles)), len(source_sentences)]
+            source_sentences.append(source["sentence"])
+        sources.append(flat)
+    # every text field is an index into one table of distinct strings, numbered in order of first use
+    text_fields = {"date": "label", "date_text": "date_text", "place": "place_name", "place_text": "place_text",
+                   "admin1": "admin1", "country": "country", "actor1": "actor1", "actor2": "actor2",
+                   "trigger": "trigger", "sub_event_type": "sub_event_type", "event_type": "event_type",
+                   "modality": "modality", "sentence": "sentence"}
+    texts: dict[str, list[str]] = {key: [r[column] for r in rows_shown] for key, column in text_fields.items()}
+    texts["level"] = [LEVEL_WORDS[p] + (f" ({level})" if level and level not in ("point", "admin1", "country", "admin2")
+                                        else "") for p, level in zip(precision.tolist(), (r["geo_level"] for r in rows_shown))]
+    texts["_sources"] = source_sentences
+    texts["_articles"] = [value for key in articles for value in key]
+    codes, table = pd.factorize(np.array([""] + [v for values in texts.values() for v in values], dtype=object))
+    codes, at = codes.tolist(), 1
+    coded: dict[str, list[int]] = {}
+    for key, values in texts.items():
+        coded[key], at = codes[at:at + len(values)], at + len(values)
+    sentence_code = coded.pop("_sources")
+    for flat in sources:
+        flat[1::2] = [sentence_code[j] for j in flat[1::2]]
+    article_codes = coded.pop("_articles")
+    lane_index = {lane: i for i, lane in enumerate(lanes)}
+    columns = {
+        "id": [r["event_id"] for r in rows_shown], "lane": [lane_index[r["lane"]] for r in rows_shown],
+        "kind": kind.tolist(), "lat": [round(x, DECIMALS) for x in lat.tolist()],
+        "lon": [round(x, DECIMALS) for x in lon.tolist()], "shape": shape.tolist(), "province": province_slot.tolist(),
+        "precision": precision.tolist(), "day": [r["first_day"] for r in rows_shown],
+        "day_end": [r["end_day"] for r in rows_shown], **coded, "sources": sources,
+        "source_count": [int(float(r["source_count"] or len(flat) // 2 or 1)) for r, flat in zip(rows_shown, sources)],
+    }
     counts = Counter(columns["lane"])
     return {
         "lanes": [[lane, lane_style(lane)["color"], glyph(lane_style(lane).get("icon", "")), counts[i]]
                   for i, lane in enumerate(lanes)],
         "events": columns,
         "regions": region_rows,
-        "countries": country_rows,
-        "articles": [[strings(value) for value in key] for key in articles],
-        "strings": list(strings.index),
+        "countries": _country_rows(),
+        "articles": [article_codes[k:k + 5] for k in range(0, len(article_codes), 5)],
+        "strings": table.tolist(),
         "area_radius_m": AREA_RADIUS_M,
         "hidden": {"unlocated": len(rows) - len(located), "modality": dict(sorted(hidden_modality.items())),
                    "undated": sum(1 for r in rows_shown if r["first_day"] is None)},
@@ -221,4 +226,4 @@ def encode_payload(data: dict) -> str:
     """The payload as base64 of zlib-compressed JSON: 3-5x smaller than the JSON, and pure ASCII
     letters, so it is inert wherever it is embedded. The page decodes it with ``DecompressionStream``."""
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")

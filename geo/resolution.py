@@ -34,7 +34,7 @@ CAPITAL_OVER_DIVISION = 2.5
 """... and beat a same-named division of their own country ("Washington", "Baghdad", "Tehran")."""
 NEIGHBOUR_FOCUS = 0.5
 """Share of a country's focus given to its neighbours ("Gaza" in an article about Israel)."""
-MAIN_NAME_BONUS = 2.0
+MAIN_NAME_BONUS = 2.5
 EXACT_NAME_BONUS = 0.4
 COUNTRY_FOCUS = 3.0
 ADMIN1_SUPPORT = 1.5
@@ -46,6 +46,10 @@ SUPPORT_CANDIDATES = 25
 NEAR_BONUS = 1.5
 NEAR_KM = 150.0
 NEAR_REGION_KM = 300.0
+FAR_KM = 2500.0
+FAR_PENALTY = 1.5
+"""Penalty for a candidate farther than ``FAR_KM`` from every other place of the document (spatial
+minimality: "Gaza" in an article about Israel and Lebanon is not the Mozambican province)."""
 CONTAINED_BONUS = 6.0
 NOT_CONTAINED_PENALTY = 3.0
 MAX_CANDIDATES = 60
@@ -132,6 +136,10 @@ def score(place: Place, mention: Mention, countries: Counter, support: float, an
         focus = countries[place.country] or NEIGHBOUR_FOCUS * (neighbours or {}).get(place.country, 0)
         s += COUNTRY_FOCUS * focus / total
     s += ADMIN1_SUPPORT * min(support, MAX_SUPPORT)
+    if anchors and place.level != "region" and all(
+            haversine_km(place.latitude, place.longitude, q.latitude, q.longitude) > FAR_KM
+            for q in anchors if q.level != "region"):
+        s -= FAR_PENALTY
     if place.level in ("point", "admin2") and anchors:
         for q in anchors:
             if q.geonameid == place.geonameid:

@@ -252,7 +252,7 @@ class ToponymRecognizer:
         alt_pop = max((p.population for p in cands), default=0)
         if big or pop >= MIN_POPULATION_MATCH or (len(words) > 1 and alt_pop >= MIN_POPULATION_CONTEXT):
             return True
-        if (locative or contained) and max(pop, alt_pop // 10) >= MIN_POPULATION_CONTEXT:
+        if (locative or contained) and pop >= MIN_POPULATION_CONTEXT:
             return True
         return False
 

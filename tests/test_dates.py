@@ -145,7 +145,7 @@ _MONTHS = st.sampled_from(["January", "February", "March", "April", "June", "Jul
 def relative_phrases(draw):
     """(phrase, expected granularity) from a small grammar of relative expressions."""
     unit = draw(_UNITS)
-    kind = draw(st.sampled_from(["ago", "lastnext", "month", "premod"]))
+    kind = draw(st.sampled_from(["ago", "lastnext", "month", "premod", "anchored"]))
     if kind == "ago":
         num = draw(_NUMBERS)
         if num in ("a few", "several"):
@@ -160,6 +160,16 @@ def relative_phrases(draw):
     if kind == "month":
         pre = draw(st.sampled_from(["in ", "early ", "mid-", "late ", "since ", "last "]))
         return f"{pre}{draw(_MONTHS)}", "month"
+    if kind == "anchored":
+        month, day = draw(_MONTHS), draw(st.integers(1, 28))
+        form = draw(st.sampled_from(["month_rel_year", "rel_month_day", "week_of", "the_year"]))
+        if form == "month_rel_year":
+            return f"in {month} {draw(st.sampled_from(['last', 'this', 'next']))} year", "month"
+        if form == "rel_month_day":
+            return f"{draw(st.sampled_from(['last', 'next']))} {month} {day}", "day"
+        if form == "week_of":
+            return f"the week of {month} {day}", "week"
+        return f"for the {draw(st.sampled_from(['', 'full ', 'whole ']))}year", "year"
     pre = draw(st.sampled_from(["early", "late", "the end of", "the beginning of"]))
     rel = draw(st.sampled_from(["last", "next", "this"]))
     u = draw(st.sampled_from(["year", "month", "week"]))
@@ -202,3 +212,67 @@ def test_narrative_dates_follow_the_story_not_the_dct():
     news = "NATO was founded in 1949. Members met on Tuesday and will meet again in April."
     found = {news[s:e]: t for s, e, t in annotate_text(news, "1999-03-12")}
     assert found["April"]["value"] == "1999-04" and found["Tuesday"]["value"] == "1999-03-09"
+
+
+def test_month_with_a_relative_year_is_one_expression():
+    text = "In June last year the talks failed; in January this year they resumed."
+    found = {text[s:e]: t["value"] for s, e, t in annotate_text(text, DCT)}
+    assert found == {"June last year": "2024-06", "January this year": "2025-01"}
+
+
+def test_last_month_day_is_before_the_dct():
+    assert resolve_relative_date("last April 20", DCT)["value"] == "2024-04-20"
+    assert resolve_relative_date("last April 2", DCT)["value"] == "2025-04-02"
+    assert resolve_relative_date("next April 2", DCT)["value"] == "2026-04-02"
+    # a preposition before the month does not cut the day off
+    assert resolve_relative_date("since Jan. 13", DCT)["value"] == "2025-01-13"
+
+
+def test_the_week_of_a_date_is_that_week():
+    r = resolve_relative_date("a hearing the week of March 6", "2000-02-24")
+    assert (r["value"], r["start"], r["end"], r["granularity"]) == ("2000-W10", "2000-03-06", "2000-03-12", "week")
+
+
+def test_the_year_of_a_report():
+    text = "For the year ended Sept. 30, profit rose. Sales for the full year were flat, up from the year before."
+    found = {text[s:e]: t for s, e, t in annotate_text(text, "1989-11-02")}
+    assert (found["the year"]["type"], found["the year"]["value"]) == ("DURATION", "P1Y")  # anchored by its end
+    assert found["the full year"]["value"] == "1989"
+    assert "the year before" not in found and all("before" not in k for k in found)
+    assert resolve_relative_date("delayed earlier in the year", "1989-10-26")["value"] == "1989"
+    assert resolve_relative_date("named Man of the Year", "1989-10-26") is None
+
+
+def test_years_in_words():
+    assert resolve_relative_date("convicted in nineteen ninety-one", DCT)["value"] == "1991"
+    assert resolve_relative_date("by the year two thousand", DCT)["value"] == "2000"
+    r = resolve_relative_date("January nineteen ninety-seven", DCT)
+    assert (r["value"], r["text"]) == ("1997-01", "January nineteen ninety-seven")
+    assert resolve_relative_date("nineteen people were hurt", DCT) is None
+    assert resolve_relative_date("two thousand years", DCT) is None or \
+        resolve_relative_date("two thousand years", DCT)["type"] == "DURATION"
+
+
+def test_year_after_a_hyphenated_prefix():
+    assert resolve_relative_date("began to fall apart in mid-1996", DCT)["value"] == "1996"
+    assert resolve_relative_date("began to fall apart in mid-1996", DCT)["text"] == "mid-1996"  # "fall" is a verb
+    assert resolve_relative_date("the 1990-1996 period", DCT) is None or \
+        resolve_relative_date("the 1990-1996 period", DCT)["value"] != "1996"
+
+
+def test_tense_cues_for_weekdays():
+    # "Until Thursday, they had not...": the clause is past, so the last Thursday
+    assert resolve_relative_date("Until Thursday, they had not called him.", DCT)["value"] == "2025-04-03"
+    assert resolve_relative_date("He will stay until Thursday.", DCT)["value"] == "2025-04-10"
+    assert resolve_relative_date("Trading is to resume Thursday.", DCT)["value"] == "2025-04-10"
+    assert resolve_relative_date("Since Thursday, shares have gained 4%.", DCT)["value"] == "2025-04-03"
+    assert resolve_relative_date("The day is this coming Sunday.", DCT)["value"] == "2025-04-13"
+
+
+def test_financial_periods():
+    text = "Profit rose in the third quarter. The latest period had a gain; last year's quarter did not."
+    found = {text[s:e]: t["value"] for s, e, t in annotate_text(text, "1989-10-26")}
+    assert found["The latest period"] == "1989-Q3" and found["last year's quarter"] == "1988-Q3"
+    assert resolve_relative_date("in the next two quarters", DCT)["value"] == "P2Q"
+    assert resolve_relative_date("Iraq imports three-quarters of its food", DCT) is None
+    assert resolve_relative_date("in the near term", DCT)["value"] == "FUTURE_REF"

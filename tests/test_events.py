@@ -401,3 +401,18 @@ def test_component_is_registered_under_its_entry_point_name():
     nlp.add_pipe("events")
     assert nlp.pipe_names[-1] == "events"
     assert nlp("Troops withdrew from the town.")._.events[0]["plover"] == "RETREAT"
+
+
+def test_coordinated_places_each_get_the_event(nlp):
+    doc = nlp.make_doc("Fighters withdrew from their bases in Kirkuk and Diyala last week.")
+    doc._.dct = "2024-05-20"
+    events = [e for e in nlp(doc)._.events if e["trigger"] == "withdrew"]
+    assert sorted(e["place_text"] for e in events) == ["Diyala", "Kirkuk"]
+    assert len({(e["date_start"], e["sub_event_type"]) for e in events}) == 1
+
+
+def test_a_country_naming_the_trigger_is_its_actor_not_its_place(nlp):
+    doc = nlp.make_doc("The factions agreed to comply with US demands.")
+    doc._.dct = "2024-05-20"
+    events = nlp(doc)._.events
+    assert events and all(e["place_text"] != "US" for e in events)

@@ -51,9 +51,7 @@ def test_selection_goes_both_ways(offline_page, tmp_path):
     page = record.page
     frame = "document.getElementById('ea-timeline').contentWindow"
     # timeline -> map: select the Mosul event's item
-    item = page.evaluate(f"""async () => (await EventAtlas.decode(
-        {frame}.document.getElementById('timeline-data').textContent.trim(), 'gzip'))
-        .events.findIndex(r => r[0] === 'ev-000000000002')""")
+    item = page.evaluate(f"{frame}.eventTimeline.eventIds.indexOf('ev-000000000002')")
     assert item >= 0
     page.evaluate(f"() => {{ const tl = {frame}.eventTimeline.timeline; tl.setSelection([{item}]); "
                   f"tl.emit('select', {{items: [{item}], event: null}}); }}")
@@ -63,4 +61,23 @@ def test_selection_goes_both_ways(offline_page, tmp_path):
     page.click(".ea-marker[data-event-id='ev-000000000002']")
     selected = page.evaluate(f"{frame}.eventTimeline.timeline.getSelection()")
     assert selected == [item]
+    assert record.errors == [] and record.dialogs == [] and record.requests == []
+
+
+@pytest.mark.browser
+def test_timeline_filters_reach_the_map(offline_page, tmp_path):
+    record = open_linked(offline_page, tmp_path)
+    page = record.page
+    frame = page.frame_locator("#ea-timeline")
+    shown = "EventAtlas.views[0].visible.map(i => EventAtlas.views[0].ev.id[i]).sort()"
+    assert len(page.evaluate(shown)) == SHOWN  # the intended event is held, not shown
+    frame.locator("#search").fill("nineveh")
+    page.wait_for_function(f"{shown}.length === 1", timeout=5000)
+    assert page.evaluate(shown) == ["ev-000000000004"]
+    frame.locator("#search").fill("")
+    page.wait_for_function(f"{shown}.length === {SHOWN}", timeout=5000)
+    # switching "intended" on in the timeline shows the intended Baghdad event on the map
+    frame.locator("input[data-modality=intended]").check()
+    page.wait_for_function(f"{shown}.length === {SHOWN + 1}", timeout=5000)
+    assert "ev-000000000006" in page.evaluate(shown)
     assert record.errors == [] and record.dialogs == [] and record.requests == []

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from timeline import vendor
 from timeline.taxonomy import EVENT_STYLE, UNKNOWN_STYLE
-from timeline.view import Timeline, date_label, format_date, lane_of
+from timeline.view import Timeline, date_label, event_frame, format_date, lane_key, lane_of, lane_style
 
 HOSTILE = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>'
 DATED_ITEMS = ".vis-item.vis-point, .vis-item.vis-range"
@@ -155,6 +155,28 @@ def test_lanes_follow_the_shared_style_and_extensions_get_their_own_lane():
     assert dict(lanes)["Battles"] == EVENT_STYLE["Battles"]["color"]
     assert dict(lanes)["Unknown type"] == UNKNOWN_STYLE["color"]
     assert lane_of("Strategic developments", "Other") == "Strategic developments"
+
+
+def test_lane_key_and_style_are_the_shared_order_and_colours():
+    lanes = ["Unknown type", "Talks", "Zebra", "Battles"]
+    assert sorted(lanes, key=lane_key) == ["Battles", "Talks", "Zebra", "Unknown type"]
+    assert lane_style("Battles")["color"] == EVENT_STYLE["Battles"]["color"]
+    assert lane_style("Zebra") == UNKNOWN_STYLE and lane_style("Unknown type")["color"] == UNKNOWN_STYLE["color"]
+
+
+def test_dates_read_back_as_datetimes_become_iso_text_and_missing_cells_empty():
+    # GeoJSON / GeoPackage readers give dates back as datetime64 with NaT, numbers as NaN
+    frame = pd.DataFrame(sample_events())
+    frame["date_start"] = pd.to_datetime(frame["date_start"].replace("", None))
+    frame["date_end"] = pd.to_datetime(frame["date_end"].replace("", None))
+    frame["source_count"] = frame["source_count"].astype(float)
+    frame.loc[0, "source_count"] = float("nan")
+    cells = event_frame(frame).set_index("event_id")
+    assert cells.loc["ev-000000000003", "date_start"] == "2025-03-01"
+    assert cells.loc["ev-000000000005", "date_start"] == "" and cells.loc["ev-000000000005", "date_end"] == ""
+    assert cells.loc["ev-000000000001", "source_count"] == ""
+    # the same page as from the text table (a missing count falls back to the number of sources)
+    assert page_data(Timeline(frame).to_html()) == page_data(Timeline(sample_events()).to_html())
 
 
 def test_only_asserted_events_are_shown_at_first_unless_asked():

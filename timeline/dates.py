@@ -89,7 +89,7 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
           r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.?|Sep\.|Oct\.|Nov\.|Dec\.)")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)"
-_YEAR = r"(?<![\d$.,'-])(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|s\b|-\d)"
+_YEAR = r"(?<![\d$.,'])(?<!\d-)(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|s\b|-\d)"
 _NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six"
             r"|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
             r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a hundred|one hundred|hundred)")
@@ -132,10 +132,10 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
                     r"twenty-first|(?P<crel>this|last|next|past|previous|current))[- ]century\b")),
     # quarters and halves
-    ("quarter", _CI(r"(?:(?P<the>the|this|its|their|that)\s+)?(?:(?P<rel>latest|last|current|past|previous|final|same|"
+    ("quarter", _CI(r"(?:(?P<the>the|this|its|their|that)\s+|(?P<yposs>last|next|this)\s+year's\s+)?(?:(?P<rel>latest|last|current|past|previous|final|same|"
                     r"year-earlier|year-ago|comparable|next|recent|coming|just-ended|just-completed|"
                     r"fiscal|seasonally\s+slow)\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]"
-                    r"(?:fiscal[- ])?)?(?P<qh>quarter|half)(?![\w-])(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR
+                    r"(?:fiscal[- ])?)?(?P<qh>quarter|half|period)(?![\w-])(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR
                     + r")|,?\s+(?P<year2>" + _YEAR + r")|\s+of\s+(?P<yrel>this|last|next)\s+year|"
                     r"\s+of\s+(?:the\s+)?(?P<ythe>year|fiscal\s+year))?")),
     ("yearperiod", _CI(r"the\s+(?P<year>" + _YEAR + r")\s+(?:(?P<ord>first|second|third|fourth)[- ])?(?P<what>quarter|"
@@ -158,7 +158,7 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                    r"afternoon|evening|night)(?![\w-])")),
     ("partday", _CI(r"(?P<rel>this|last|yesterday|tomorrow|early\s+this|later\s+this|earlier\s+this|mid-?|early|late)"
                     r"\s*(?P<part>morning|afternoon|evening|night)(?![\w-])(?:\s+(?P<day>yesterday|today|tomorrow))?")),
-    ("weekday", r"(?:(?P<rel>" + _CI(r"last|next|this|early|late|earlier|later|on|since|until|by|from")
+    ("weekday", r"(?:(?P<rel>" + _CI(r"last|next|this\s+coming|this|coming|early|late|earlier|later|on|since|until|by|from")
      + r")\s+)?(?P<wd>" + _WEEKDAY + r")(?:(?:'s)?\s+(?P<part>" + _CI(r"morning|afternoon|evening|night")
      + r"))?(?![\w-])"),
     ("weekdays", r"(?P<wd>" + _WEEKDAY + r")s\b"),
@@ -195,7 +195,7 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                     r"of|and|or|in|to)[a-z]+)|recently|recent(?=\s+(?!years|months|weeks|days|decades|quarters|"
                     r"and|or|past)[A-Za-z]+)|the\s+past(?!\s+(?:\d|few|several|couple|" + _NUMWORD
                     + r"|week|month|year|decade|day|quarter|centur|summer|winter|spring|fall|autumn|weekend))|"
-                    r"the\s+(?:near\s+|distant\s+)?future|future(?=\s+(?!tense)[a-z]+)|nowadays|lately|"
+                    r"the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|short|long)\s+term|future(?=\s+(?!tense)[a-z]+)|nowadays|lately|"
                     r"these\s+days|at\s+present|presently|formerly)(?![\w-])")),
 ]
 
@@ -488,7 +488,9 @@ def _choose_year(month: int, ctx: _Context, day: int | None = None) -> int:
 def _weekday_date(wd: int, ctx: _Context, rel: str | None) -> date:
     d = ctx.dct.date()
     delta = wd - d.isoweekday()
-    rel = (rel or "").lower()
+    rel = re.sub(r"\s+", " ", (rel or "").lower())
+    if rel in ("coming", "this coming"):
+        return d + timedelta(days=delta if delta > 0 else delta + 7)
     if rel == "next":
         return d + timedelta(days=delta + 7 if delta <= 0 else delta)
     if rel == "last":
@@ -497,7 +499,7 @@ def _weekday_date(wd: int, ctx: _Context, rel: str | None) -> date:
         return d + timedelta(days=delta)
     if delta == 0:
         return d
-    future = ctx.tense == "future" or (rel in ("until", "by") and ctx.tense != "past")
+    future = rel != "since" and (ctx.tense == "future" or (rel in ("until", "by") and ctx.tense != "past"))
     if future:
         return d + timedelta(days=delta if delta > 0 else delta + 7)
     return d + timedelta(days=delta if delta < 0 else delta - 7)
@@ -669,10 +671,20 @@ def _recent_quarter(d: datetime) -> _Period:
 
 def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
     the, rel, ordw, qh = m["the"], (m["rel"] or "").lower(), m["ord"], m["qh"].lower()
-    if not (the or rel or ordw):
+    if not (the or rel or ordw or m["yposs"]):
         return None
     if rel == "seasonally slow":
         rel = ""
+    if qh == "period":  # "the latest period" of an earnings report: the latest quarter
+        if rel != "latest" or ordw:
+            return None
+        qh = "quarter"
+    if m["yposs"] and not ordw:  # "last year's quarter": the reported quarter a year before
+        if ctx.dct is None:
+            return _undated("DATE", "XXXX-QX", "quarter")
+        base = ctx.ref if ctx.ref is not None and ctx.ref.gran == "quarter" else _recent_quarter(ctx.dct)
+        shift = {"last": -1, "next": 1}.get(m["yposs"].lower(), 0)
+        return _date_result(_with_year_shift(base, shift), None, "relative_text" if ctx.ref else "relative_dct")
     n = ORDINALS.get(ordw.lower()) if ordw else None
     is_half = qh == "half"
     if n and n > (2 if is_half else 4):
@@ -688,7 +700,7 @@ def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
     d = ctx.dct
     cur = _half(d.year, (d.month - 1) // 6 + 1) if is_half else _quarter(d.year, (d.month - 1) // 3 + 1)
     if n:
-        yrel = (m["yrel"] or "").lower()
+        yrel = (m["yrel"] or m["yposs"] or "").lower()
         if yrel:
             year = d.year + {"last": -1, "next": 1}.get(yrel, 0)
         else:
@@ -838,6 +850,8 @@ def _norm_premod_unit(m: re.Match, ctx: _Context) -> dict | None:
 def _norm_the_unit(m: re.Match, ctx: _Context) -> dict | None:
     unit = m["unit"].lower()
     if unit == "year":
+        if m["unit"] == "Year":
+            return None  # "Man of the Year", "the Year III": a title
         # "for the year ended June 30": a year-long duration anchored by its end; otherwise
         # "(for) the (full) year" of a report is the current year
         if m["ended"]:
@@ -1101,8 +1115,9 @@ def _norm_season(m: re.Match, ctx: _Context) -> dict | None:
     season = m["season"].lower()
     rel = (m["rel"] or "").lower().rstrip("-")
     rel2 = (m["rel2"] or "").lower().rstrip("-")
-    if season in _AMBIGUOUS_SEASONS and not rel and not m["year"] and ctx.prev.lower() not in _CUE_WORDS:
-        return None
+    if season in _AMBIGUOUS_SEASONS and not rel and not m["year"] and (
+            ctx.prev.lower() not in _CUE_WORDS or ctx.prev.lower() in ("to", "and", "or")):
+        return None  # "to fall", "rise and fall": the verb or noun
     if not rel and not rel2 and not m["year"] and ctx.prev.lower() not in _CUE_WORDS:
         return None
     code = SEASONS[season]
@@ -1157,7 +1172,7 @@ def _norm_duration(m: re.Match, ctx: _Context) -> dict | None:
         return None  # "wait a minute"
     if unit == "quarter" and n is not None and not m["pl"] and num in ("a", "an", "one"):
         return None  # "a quarter of the ..."
-    if unit == "quarter" and re.search(r"\w-quarters$", m.group(0)) and re.match(r"\s+of\b", ctx.next):
+    if unit == "quarter" and re.search(r"\w[- ]quarters$", m.group(0)) and re.match(r"\s+of\b", ctx.next):
         return None  # "three-quarters of its food": a fraction
     if unit == "night" and n is None:
         return None
@@ -1222,7 +1237,7 @@ _GENERIC = {"now": "PRESENT_REF", "right now": "PRESENT_REF", "just now": "PRESE
 
 def _norm_generic(m: re.Match, ctx: _Context) -> dict | None:
     g = re.sub(r"\s+", " ", m["g"].lower())
-    value = _GENERIC.get(g) or ("FUTURE_REF" if g.endswith("future") else None)
+    value = _GENERIC.get(g) or ("FUTURE_REF" if g.endswith(("future", "term")) else None)
     if value is None:
         return None
     if ctx.dct is None:
@@ -1271,11 +1286,13 @@ _TRIGGER_WORDS: dict[tuple[str, ...], str] = {  # kinds to try -> their trigger 
     _UNIT_KINDS: "second minute hour day week weekend weekends fortnight month quarter half year decade centur millenni",
     ("ago",): "ago earlier later hence",
     ("decade",): "0s 0's",
+    ("quarter",): "period",
     ("wordyear",): "nineteen eighteen thousand",
     ("time",): "a.m a.m. p.m am pm noon midnight midday o'clock",
     ("holiday",): "christmas thanksgiving new easter halloween independence memorial labor valentine's veterans boxing",
     ("set",): "every each per",
-    ("generic",): "now currently current recently recent past future nowadays lately these present presently formerly",
+    ("generic",): "now currently current recently recent past future nowadays lately these present presently formerly "
+                  "term",
 }
 _TRIGGER_KINDS: dict[str, tuple[str, ...]] = {}
 for _kinds, _words in _TRIGGER_WORDS.items():
@@ -1292,9 +1309,9 @@ _TIME_TRIGGER = re.compile(r"\d\s*[ap]\.?m\b|\d\s+o'clock")
 _LOOKBACK = {  # how many words a match may start before its trigger word
     "mdy": 6, "dmy": 4, "my": 6, "month": 6, "iso": 0, "slash": 0, "year": 7, "wordyear": 4, "decade": 6, "century": 7,
     "quarter": 5, "yearago": 1, "yearperiod": 1, "rel": 8, "premod_unit": 7, "the_unit": 2, "ago": 8, "dayword": 1,
-    "daybefore": 2, "relday": 2, "partday": 3, "weekday": 1, "weekdays": 0, "time": 8, "holiday": 0,
+    "daybefore": 2, "relday": 2, "partday": 3, "weekday": 2, "weekdays": 0, "time": 8, "holiday": 0,
     "season": 8, "duration": 8, "vague": 5, "bare_plural": 0, "set": 4, "setadv": 0, "rate": 2,
-    "generic": 1,
+    "generic": 2,
 }
 assert set(_LOOKBACK) == set(_NORMALISERS) and all(k in _NORMALISERS for ks in _TRIGGER_KINDS.values() for k in ks)
 _RX = dict(_PATTERNS)
@@ -1531,6 +1548,8 @@ def _follows_narrative(f: _Found) -> bool:
         return not g.get("year") and (g.get("rel") or "").lower() not in ("last", "next", "this")
     if f.kind == "rel":
         return f.match["rel"].lower() in ("following", "previous", "preceding", "same", "that", "prior")
+    if f.kind == "the_unit":
+        return f.match["unit"].lower() == "year"
     return f.kind in ("relday", "premod_unit")
 
 

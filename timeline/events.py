@@ -385,9 +385,7 @@ class EventDetector:
         context.trigger_heads = {(s.root if parsed else s[0]).i for s in spans}
         events = []
         for span in spans:
-            event = self._event(span, span.label_.partition("|")[0], context)
-            if event is not None:
-                events.append(event)
+            events += self._event(span, span.label_.partition("|")[0], context)
         doc._.events = _dedupe(_normalise_actors(events, doc))
         return doc
 
@@ -401,17 +399,18 @@ class EventDetector:
         head = span[0] if pos == "v" else span[-1]
         return head.pos_ in _POS_OF[pos] or pos is None and span.root.pos_ in _POS_OF[None]
 
-    def _event(self, span: Span, kind: str, ctx: "_DocContext") -> dict | None:
-        doc = span.doc
+    def _event(self, span: Span, kind: str, ctx: "_DocContext") -> list[dict]:
+        """The mentions of one trigger: one per place when the clause names coordinated places
+        ("evacuated headquarters in Mosul and Anbar"), else one; none when it is no event."""
         head = span.root if ctx.parsed else span[0]
         if ctx.parsed and _is_modifier_only(head, span, ctx.trigger_heads):
-            return None
+            return []
         sub = _refine(kind, head, span, ctx)
         if sub is None:
-            return None
+            return []
         sent = _clause_sentence(span, ctx)
         if ctx.parsed and _is_description(head, kind):
-            return None
+            return []
         modality, cue = _modality(head, span, sent, ctx)
         actor1, actor2 = _actors(head, sent) if ctx.parsed else (None, None)
         event = dict.fromkeys(EVENT_KEYS)
@@ -422,8 +421,7 @@ class EventDetector:
             + (len(sent.text) - len(sent.text.lstrip())),
         )
         event.update(_date_of(head, sent, ctx))
-        event.update(_place_of(head, sent, ctx))
-        return event
+        return [{**event, **place} for place in _places_of(head, sent, ctx)]
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -1192,6 +1190,8 @@ def place_candidates(head: Token, sent: Span, ctx: _DocContext) -> list[Span]:
         return sorted(locative, key=lambda s: abs(s.start - head.i))
     scored = []
     for s in spans:
+        if s.root.head.i == head.i and s.root.dep_ in ("compound", "amod", "poss") and _specificity(s) == 4:
+            continue  # "US airstrikes", "Iraqi demands": a country naming the trigger is its actor
         cost = place_link_cost(s.root, head)
         if cost is not None and cost <= PLACE_LINK_MAX_COST:
             scored.append((cost, _specificity(s), sum(1 for _ in s.root.ancestors), abs(s.start - head.i), s))
@@ -1216,30 +1216,37 @@ def _specificity(span: Span) -> int:
     return 1
 
 
-def _place_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
-    """The toponym of the trigger's clause; else the article's focus place at a coarser
-    ``geo_precision`` (no span); else nothing."""
+def _places_of(head: Token, sent: Span, ctx: _DocContext) -> list[dict]:
+    """The toponym of the trigger's clause, with the toponyms coordinated with it ("in Mosul and
+    Anbar": both); else the article's focus place at a coarser ``geo_precision`` (no span); else
+    no place. One dict of place fields per place."""
     candidates = place_candidates(head, sent, ctx)
     if candidates:
-        span = candidates[0]
-        place = _place(span) or {}
-        return {
-            "place_text": span.text, "place_start": span.start_char, "place_end": span.end_char,
-            "place_name": place.get("name"), "geonameid": place.get("geonameid"),
-            "latitude": place.get("latitude"), "longitude": place.get("longitude"),
-            "geo_precision": place.get("geo_precision"), "geo_level": place.get("level"),
-            "admin1": place.get("admin1"), "country": place.get("country"),
-        }
+        first = candidates[0]
+        coordinated = {first.root.i} | ({t.i for t in first.root.conjuncts} if ctx.parsed else set())
+        return [_place_fields(span) for span in candidates if span is first or span.root.i in coordinated]
     focus = ctx.focus_place()
     if focus:
         precision = int(focus.get("geo_precision") or 4)
-        return {
+        return [{
             **_NO_PLACE, "place_name": focus.get("name"), "geonameid": focus.get("geonameid"),
             "latitude": focus.get("latitude"), "longitude": focus.get("longitude"),
             "geo_precision": min(4, max(precision + 1, 3)),
             "geo_level": focus.get("level"), "admin1": focus.get("admin1"), "country": focus.get("country"),
-        }
-    return dict(_NO_PLACE)
+        }]
+    return [dict(_NO_PLACE)]
+
+
+def _place_fields(span: Span) -> dict:
+    """The place fields of a mention linked to the toponym ``span``."""
+    place = _place(span) or {}
+    return {
+        "place_text": span.text, "place_start": span.start_char, "place_end": span.end_char,
+        "place_name": place.get("name"), "geonameid": place.get("geonameid"),
+        "latitude": place.get("latitude"), "longitude": place.get("longitude"),
+        "geo_precision": place.get("geo_precision"), "geo_level": place.get("level"),
+        "admin1": place.get("admin1"), "country": place.get("country"),
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -1252,7 +1259,7 @@ def _dedupe(events: list[dict]) -> list[dict]:
     for e in events:
         prev = out[-1] if out else None
         if (prev and prev["sentence_start"] == e["sentence_start"] and prev["sub_event_type"] == e["sub_event_type"]
-                and prev["modality"] == e["modality"] and e["trigger_start"] - prev["trigger_end"] <= 12):
+                and prev["modality"] == e["modality"] and 0 <= e["trigger_start"] - prev["trigger_end"] <= 12):
             continue
         out.append(e)
     return out

@@ -35,6 +35,17 @@ for _name, _default in (("dct", None), ("article_id", None)):
         Doc.set_extension(_name, default=_default)
 
 
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line, so a headline, byline or "Read more" line is never
+    glued to the next paragraph. Runs before the parser (which keeps preset boundaries) or after
+    the sentencizer (which would overwrite them)."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 def load_language(model: str = "auto") -> Language:
     """The base pipeline: ``"auto"`` (first installed of :data:`MODEL_PACKAGES`, else rules only),
     a package name, or ``"rules"`` (tokenizer and sentencizer, no statistical model)."""
@@ -43,6 +54,7 @@ def load_language(model: str = "auto") -> Language:
             if importlib.util.find_spec(name) is None:
                 continue
             nlp = spacy.load(name)
+            nlp.add_pipe("paragraph_breaks", before="parser" if "parser" in nlp.pipe_names else None)
             nlp.meta[_META_KEY] = f"{name} {nlp.meta.get('version', '')}".strip()
             return nlp
         if model != "auto":
@@ -51,6 +63,7 @@ def load_language(model: str = "auto") -> Language:
                     ", ".join(MODEL_PACKAGES))
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("paragraph_breaks")
     nlp.meta[_META_KEY] = "rules-only (spacy.blank('en'))"
     return nlp
 

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -61,6 +62,7 @@ BASIS_WORDS = {
 BASIS_WITHOUT_TEXT = {"inferred": "inferred publication date, no date in the text"}
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SOURCE_KEYS = ("article_id", "outlet", "published", "sentence", "url", "title")
 TEXT_COLUMNS = ("sentence", "trigger", "actor1", "actor2", "place_text", "place_name", "date_text",
                 "admin1", "sources")
 
@@ -130,6 +132,7 @@ def format_date(day: dt.date, precision: str, modifier: str = "") -> str:
     return f"{MODIFIER_WORDS['APPROX'] if modifier == 'APPROX' else ''}{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
+@lru_cache(maxsize=8192)
 def date_label(start: str, end: str, precision: str, modifier: str = "", basis: str = "", text: str = "") -> str:
     """Human label of an event's date that says how precise it is and where it comes from.
 
@@ -172,10 +175,29 @@ def format_published(value: str) -> str:
 
 
 def _text(value) -> str:
-    """A cell as text: missing (None, NaN, NA) -> empty string."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """A cell as text: missing (None, NaN, NA, NaT) -> ``""``; a datetime -> ISO 8601 (a bare date
+    at midnight, as GeoJSON readers give back ``date_start``): ``Timestamp("2025-04-07")`` -> ``"2025-04-07"``."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return ""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else str(value)
+    if isinstance(value, (dt.datetime, dt.date, np.datetime64)):
+        stamp = pd.Timestamp(value)
+        if pd.isna(stamp):
+            return ""
+        return stamp.date().isoformat() if stamp == stamp.normalize() and stamp.tzinfo is None else stamp.isoformat()
     return str(value)
+
+
+def _text_column(column: pd.Series) -> list[str]:
+    """A column as text cells (see :func:`_text`), vectorised for datetime columns."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        known = column.dropna()
+        if column.dt.tz is None and (known == known.dt.normalize()).all():
+            return column.dt.strftime("%Y-%m-%d").astype(object).where(column.notna(), "").tolist()
+    if pd.api.types.is_float_dtype(column):
+        return ["" if value != value else str(value) for value in column.tolist()]
+    return [value if type(value) is str else _text(value) for value in column.tolist()]
 
 
 def _count(value, default: int) -> int:
@@ -201,7 +223,7 @@ def event_frame(events) -> pd.DataFrame:
             frame[column] = ""
     extras = sorted(c for c in frame.columns if c not in EVENT_COLUMNS and c != "geometry")
     columns = list(EVENT_COLUMNS) + extras
-    return pd.DataFrame({c: [_text(v) for v in frame[c].tolist()] for c in columns}, columns=columns, dtype=object)
+    return pd.DataFrame({c: _text_column(frame[c]) for c in columns}, columns=columns, dtype=object)
 
 
 def _sources(row: Mapping) -> list[dict]:
@@ -219,7 +241,7 @@ def _sources(row: Mapping) -> list[dict]:
         raise ValueError(f"event {row['event_id']!r}: sources must be a JSON list of objects")
     if not sources and row["article_id"]:
         sources = [{"article_id": row["article_id"], "sentence": row["sentence"]}]
-    return [{key: _text(source.get(key)) for key in ("article_id", "outlet", "published", "sentence", "url", "title")}
+    return [{key: value if type(value := source.get(key)) is str else _text(value) for key in SOURCE_KEYS}
             for source in sources]
 
 
@@ -231,14 +253,20 @@ def lane_of(event_type: str, sub_event_type: str = "") -> str:
     return event_type or UNKNOWN_LANE
 
 
-def _lane_key(lane: str) -> tuple:
-    order = list(EVENT_STYLE)
-    return (order.index(lane) if lane in order else len(order), lane == UNKNOWN_LANE, lane)
+def lane_key(lane: str) -> tuple:
+    """Sort key of lanes (timeline lanes, map layers, legends): :data:`EVENT_STYLE` order, then
+    other lanes by name, ``Unknown type`` last. ``sorted(lanes, key=lane_key)``."""
+    return (_LANE_ORDER.get(lane, len(_LANE_ORDER)), lane == UNKNOWN_LANE, lane)
 
 
-def _colour(lane: str) -> str:
-    colour = style_of(lane if lane != UNKNOWN_LANE else "", lane).get("color", "")
-    return colour if _HEX_COLOUR.fullmatch(colour or "") else UNKNOWN_STYLE["color"]
+def lane_style(lane: str) -> dict[str, str]:
+    """Colour (``#rrggbb``, checked) and icon name of a lane, shared by the timeline and the map:
+    ``lane_style("Battles")`` -> ``{"color": "#...", "icon": "..."}``; unknown lanes get the grey style."""
+    style = style_of(lane if lane != UNKNOWN_LANE else "", lane)
+    return style if _HEX_COLOUR.fullmatch(style.get("color") or "") else UNKNOWN_STYLE
+
+
+_LANE_ORDER = {lane: k for k, lane in enumerate(EVENT_STYLE)}
 
 
 def _span(row: Mapping) -> tuple[int | None, int | None, bool]:
@@ -305,7 +333,7 @@ def payload(rows: list[dict], *, show_modalities: Iterable[str], title: str) -> 
     ``[article_id, outlet, published, url, title]``; days count from 1970-01-01 (end exclusive).
     """
     strings = _Strings()
-    lanes = sorted({row["lane"] for row in rows}, key=_lane_key)
+    lanes = sorted({row["lane"] for row in rows}, key=lane_key)
     modalities = list(MODALITIES) + sorted({row["view_modality"] for row in rows} - set(MODALITIES))
     articles: dict[tuple, int] = {}
     events = []
@@ -330,7 +358,7 @@ def payload(rows: list[dict], *, show_modalities: Iterable[str], title: str) -> 
                     for article_id, outlet, published, url, title in articles]
     return {
         "title": title,
-        "lanes": [[lane, _colour(lane)] for lane in lanes],
+        "lanes": [[lane, lane_style(lane)["color"]] for lane in lanes],
         "modalities": modalities,
         "shown_modalities": [m for m in modalities if m in set(show_modalities)],
         "articles": article_rows,

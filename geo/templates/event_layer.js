@@ -49,6 +49,7 @@
     for (var i = 0; i < this.n; i++) this.index.set(this.ev.id[i], i);
     this.lanesOn = new Set(data.lanes.map(function (_, i) { return i; }));
     this.range = null;
+    this.only = null;  // Uint8Array: 1 for the events another view (the linked timeline) keeps
     this.span = [Infinity, -Infinity];  // first day, day after the last (dated events)
     for (var d = 0; d < this.n; d++) {
       if (this.ev.day[d] === null) continue;
@@ -126,8 +127,15 @@
     this.emit("range", { range: this.range, origin: origin || "api" });
   };
 
+  /** Show only the events whose ``mask[i]`` is 1 (``null``: all), e.g. the linked timeline's filters. */
+  View.prototype.setMask = function (mask) {
+    this.only = mask;
+    this.refresh();
+  };
+
   View.prototype.passes = function (i) {
     if (!this.lanesOn.has(this.ev.lane[i])) return false;
+    if (this.only !== null && !this.only[i]) return false;
     if (this.range === null) return true;
     var d = this.ev.day[i];
     return d !== null && d < this.range[1] && this.ev.day_end[i] > this.range[0];

@@ -9,16 +9,21 @@
       var frame = document.getElementById("ea-timeline");
       var tries = 0;
       function hook() {
-        var w = frame.contentWindow, api = w && w.eventTimeline, dataNode = w && w.document.getElementById("timeline-data");
-        if (!api || !dataNode) { if (tries++ < 600) setTimeout(hook, 50); return; }
-        // the timeline's items are indexes into its event rows; a row starts with the event_id
-        EA.decode(dataNode.textContent.trim(), "gzip").then(function (tdata) {
-          connect(api, tdata.events.map(function (row) { return row[0]; }));
-        });
+        var w = frame.contentWindow, api = w && w.eventTimeline;
+        if (!api) { if (tries++ < 600) setTimeout(hook, 50); return; }
+        connect(api, api.eventIds);
       }
       function connect(api, ids) {
         var timeline = api.timeline;
         var itemOf = new Map(ids.map(function (id, i) { return [id, i]; }));
+        // the timeline's filters (search, place, actor, reports, types, modalities) filter the map too
+        var itemOfEvent = view.ev.id.map(function (id) { var i = itemOf.get(id); return i === undefined ? -1 : i; });
+        var mask = new Uint8Array(view.n), last = null;
+        api.onFilter(function (keep) {
+          for (var m = 0; m < view.n; m++) mask[m] = itemOfEvent[m] < 0 || keep[itemOfEvent[m]] ? 1 : 0;
+          var signature = mask.join("");
+          if (signature !== last) { last = signature; view.setMask(mask); }
+        });
         var quiet = false, quietTimer = null;
         function hush() { quiet = true; clearTimeout(quietTimer); quietTimer = setTimeout(function () { quiet = false; }, 400); }
         timeline.on("rangechanged", function (p) {

@@ -75,6 +75,7 @@ function start(DATA) {
   var hiddenLanes = {};
   var state = { query: "", place: "", actor: "", reports: 1 };
   var keep = new Uint8Array(EVENTS.length);
+  var filterListeners = [];
   var haystacks = null;
 
   function haystack(i) {
@@ -338,6 +339,7 @@ function start(DATA) {
     $("status").textContent = text;
     document.body.dataset.shown = String(shown);
     if (fit) fitShown();
+    filterListeners.forEach(function (fn) { fn(keep); });
   }
 
   function fitShown() {
@@ -588,5 +590,11 @@ function start(DATA) {
       window.timelineReadyAt = performance.now();
     });
   }
-  window.eventTimeline = { timeline: timeline, showDetail: showDetail, applyFilters: applyFilters, fit: fitShown };
+  // eventIds[i] is the event_id of item i; onFilter(fn) calls fn(keep) now and after every filter
+  // change, keep[i] being 1 when item i passes the search, place, actor, reports, type and modality filters
+  window.eventTimeline = {
+    timeline: timeline, showDetail: showDetail, applyFilters: applyFilters, fit: fitShown,
+    eventIds: EVENTS.map(function (row) { return row[ID]; }),
+    onFilter: function (fn) { filterListeners.push(fn); fn(keep); }
+  };
 }
