@@ -30,6 +30,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 import geopandas as gpd
 import numpy as np
@@ -106,12 +107,12 @@ def _shape_row(name: str, iso: str, approx: bool, geom) -> list:
             round(label.y, 3) if label else None, round(label.x, 3) if label else None]
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=65536)
 def _published(value: str) -> str:
     return format_published(value)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=65536)
 def _url(value: str) -> str:
     return safe_url(value) or ""
 
@@ -183,7 +184,9 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
                    "admin1": "admin1", "country": "country", "actor1": "actor1", "actor2": "actor2",
                    "trigger": "trigger", "sub_event_type": "sub_event_type", "event_type": "event_type",
                    "modality": "modality", "sentence": "sentence"}
-    texts: dict[str, list[str]] = {key: [r[column] for r in rows_shown] for key, column in text_fields.items()}
+    cells = itemgetter(*text_fields.values())
+    texts: dict[str, list[str]] = dict(zip(text_fields, map(list, zip(*map(cells, rows_shown))))) if n else \
+        {key: [] for key in text_fields}
     texts["level"] = [LEVEL_WORDS[p] + (f" ({level})" if level and level not in ("point", "admin1", "country", "admin2")
                                         else "") for p, level in zip(precision.tolist(), (r["geo_level"] for r in rows_shown))]
     texts["_sources"] = source_sentences

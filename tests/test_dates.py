@@ -276,3 +276,7 @@ def test_financial_periods():
     assert resolve_relative_date("in the next two quarters", DCT)["value"] == "P2Q"
     assert resolve_relative_date("Iraq imports three-quarters of its food", DCT) is None
     assert resolve_relative_date("in the near term", DCT)["value"] == "FUTURE_REF"
+    ago = "Profit rose in the third quarter, up from the quarter a year ago and the corresponding period last year."
+    found = {ago[s:e]: t["value"] for s, e, t in annotate_text(ago, "1989-10-26")}
+    assert found["the quarter a year ago"] == "1988-Q3" and found["the corresponding period last year"] == "1988-Q3"
+    assert resolve_relative_date("the period", "1989-10-26") is None  # a bare "period" is no date

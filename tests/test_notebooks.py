@@ -69,12 +69,20 @@ def _copy_course(tmp_path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name != QUICKSTART], ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path):
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
-    client.execute()  # raises CellExecutionError on any error
+    notebook = _run(path, NOTEBOOK_DIR)  # raises CellExecutionError on any error
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+
+
+@pytest.mark.slow
+def test_evaluation_notebook_skips_cleanly_without_the_corpora(tmp_path):
+    work = _copy_course(tmp_path)  # no ../../shared/eval next to the copy
+    assert not (tmp_path.parent / "shared" / "eval").exists()
+    notebook = _run(work / "06_evaluation.ipynb", work)
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert "absent - the cells below skip" in printed and "skipped:" in printed
+    assert not any(o.output_type in ("error", "display_data") for c in notebook.cells
+                   if c.cell_type == "code" for o in c.outputs)
 
 
 def _free_port() -> int:
@@ -83,23 +91,42 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _map_markers(frame) -> int:
+    """Event markers of a Leaflet map laid out at a visible size in ``frame`` (0 without one)."""
+    container = frame.locator(".leaflet-container")
+    if container.count() == 0:
+        return 0
+    box = container.first.bounding_box()
+    return frame.locator(MAP_EVENTS).count() if box and box["width"] > 200 and box["height"] > 200 else 0
+
+
 def _drawn(page) -> tuple[int, int]:
     """(timeline items, map markers) drawn in the page's frames (the views are iframes)."""
     timeline = sum(frame.locator(TIMELINE_ITEMS).count() for frame in page.frames)
-    leaflet = sum(frame.locator(MAP_EVENTS).count() for frame in page.frames)
-    return timeline, leaflet
+    return timeline, sum(_map_markers(frame) for frame in page.frames)
 
 
-def _assert_views_rendered(page, timeout_ms: int = 60_000) -> None:
-    """The timeline (vis-timeline items) and the map (Leaflet markers) are both drawn in some frame."""
+def _assert_views_rendered(page, shots: Path, timeout_ms: int = 60_000) -> None:
+    """The timeline (vis-timeline items) and the map (Leaflet markers) are both drawn in some frame;
+    a screenshot of each view's frame is saved in ``shots`` (to look at when it fails)."""
     deadline = time.monotonic() + timeout_ms / 1000
     drawn = (0, 0)
     while time.monotonic() < deadline:
         drawn = _drawn(page)
         if all(drawn):
-            return
+            break
         page.wait_for_timeout(500)
-    raise AssertionError(f"timeline items and map markers drawn: {drawn}")
+    for index, frame in enumerate(page.frames):
+        if frame.parent_frame is not None and (frame.locator(TIMELINE_ITEMS).count() or _map_markers(frame)):
+            frame.frame_element().screenshot(path=str(shots / f"view-{index}.png"))
+    assert all(drawn), f"timeline items and map markers drawn: {drawn}"
+
+
+def _run(path: Path, cwd: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path`` executed with ``cwd`` as its working folder; raises on a cell error."""
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return notebook
 
 
 @pytest.mark.slow
@@ -112,7 +139,7 @@ def test_nbconvert_export_of_quickstart_shows_timeline_and_map_offline(tmp_path,
     assert done.returncode == 0, done.stderr[-4000:]
     record = offline_page(viewport=(1400, 1000))
     record.page.goto((work / "01_quickstart.html").as_uri())
-    _assert_views_rendered(record.page)
+    _assert_views_rendered(record.page, tmp_path)
     record.page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
     assert [url for url in record.requests if not url.startswith(NBCONVERT_TEMPLATE_CDN)] == []
     assert record.errors == []
@@ -169,7 +196,7 @@ def test_quickstart_runs_in_jupyterlab_and_renders_views_offline(tmp_path, offli
             "                   .map(o => o.ename + ': ' + o.evalue)}))")
         assert [c["errors"] for c in cells if c["errors"]] == []
         assert all(c["count"] is not None for c in cells), cells
-        _assert_views_rendered(page, timeout_ms=120_000)
+        _assert_views_rendered(page, tmp_path, timeout_ms=120_000)
         page.screenshot(path=str(tmp_path / "jupyterlab.png"))
         assert record.requests == [] and record.errors == []
     finally:

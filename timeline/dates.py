@@ -133,11 +133,11 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                     r"twenty-first|(?P<crel>this|last|next|past|previous|current))[- ]century\b")),
     # quarters and halves
     ("quarter", _CI(r"(?:(?P<the>the|this|its|their|that)\s+|(?P<yposs>last|next|this)\s+year's\s+)?(?:(?P<rel>latest|last|current|past|previous|final|same|"
-                    r"year-earlier|year-ago|comparable|next|recent|coming|just-ended|just-completed|"
+                    r"year-earlier|year-ago|comparable|corresponding|next|recent|coming|just-ended|just-completed|"
                     r"fiscal|seasonally\s+slow)\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]"
                     r"(?:fiscal[- ])?)?(?P<qh>quarter|half|period)(?![\w-])(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR
                     + r")|,?\s+(?P<year2>" + _YEAR + r")|\s+of\s+(?P<yrel>this|last|next)\s+year|"
-                    r"\s+of\s+(?:the\s+)?(?P<ythe>year|fiscal\s+year))?")),
+                    r"\s+of\s+(?:the\s+)?(?P<ythe>year|fiscal\s+year)|(?P<ago>\s+a\s+year\s+(?:ago|earlier)|\s+last\s+year))?")),
     ("yearperiod", _CI(r"the\s+(?P<year>" + _YEAR + r")\s+(?:(?P<ord>first|second|third|fourth)[- ])?(?P<what>quarter|"
                        r"period|half|fiscal\s+year|year|nine\s+months|six\s+months)(?![\w-])")),
     ("yearago", _CI(r"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?P<what>quarter|period|nine\s+months|six\s+months|"
@@ -576,7 +576,7 @@ def _norm_month(m: re.Match, ctx: _Context) -> dict | None:
     elif rel == "this":
         year = d.year
     else:
-        tense = "future" if ctx.prev.lower() in ("until", "till", "by") and ctx.tense != "past" else ctx.tense
+        tense = "future" if ctx.prev.lower() in ("until", "till", "by", "through") and ctx.tense != "past" else ctx.tense
         year = _choose_year(mon, _Context(d, tense))
     res = _date_result(_month(year, mon), mod, "relative_dct")
     if rel == "since" or ctx.prev.lower() == "since":  # "since mid-January": up to the DCT
@@ -676,9 +676,11 @@ def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
     if rel == "seasonally slow":
         rel = ""
     if qh == "period":  # "the latest period" of an earnings report: the latest quarter
-        if rel != "latest" or ordw:
+        if ordw or not (rel == "latest" or (m["ago"] and rel in ("", "same", "comparable", "corresponding"))):
             return None
         qh = "quarter"
+    if m["ago"]:  # "the (third) quarter a year ago", "the first half a year ago": the reported quarter, a year back
+        rel = "year-ago"
     if m["yposs"] and not ordw:  # "last year's quarter": the reported quarter a year before
         if ctx.dct is None:
             return _undated("DATE", "XXXX-QX", "quarter")
@@ -837,7 +839,7 @@ def _norm_premod_unit(m: re.Match, ctx: _Context) -> dict | None:
             return _undated("DURATION", f"P{UNIT_CODES[unit][0]}X", UNIT_CODES[unit][2])
         p = _dct_unit(unit, ctx.dct)
         return _result("DATE", p.value, p, None, "relative_dct", start=ctx.dct.date())
-    if re.match(r"(?:earlier|later)\s+in\s+the\b", pre):  # "earlier in the year": the year itself
+    if re.match(r"(?:earlier|later)\s+in\b", pre):  # "earlier in the year": the year itself
         mod = None
     elif mod is None and not re.search(r"\b(?:end|beginning|start|middle|turn|close)\b", pre):
         return None  # "earlier the year" etc.: not a phrase
@@ -1425,7 +1427,7 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 _TENSE_CUES = re.compile(
-    r"(?i)\b(?P<future>(?:will|'ll|shall|won't|wo|would)(?:\s+not)?(?:\s+(?:be|have|have\s+been))?\s+[a-z]+ed|will|'ll|shall|won't|wo|would|(?:is|are|am|was|were)\s+(?:going|due|scheduled|expected|set|likely)\s+to|"
+    r"(?i)\b(?P<future>(?:will|'ll|shall|won't|wo|would)(?:\s+not)?(?:\s+(?:be|have|have\s+been))?\s+[a-z]+|effective|will|'ll|shall|won't|wo|would|(?:is|are|am|was|were)\s+(?:going|due|scheduled|expected|set|likely)\s+to|"
     r"(?:is|are)\s+to\s+[a-z]+|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|aims?\s+to|scheduled|expected|"
     r"as\s+soon\s+as|(?<=.)until)\b|"
     r"\b(?P<past>was|were|had|did|said|told|met|went|came|took|made|left|began|fell|rose|saw|gave|got|held|"
@@ -1437,12 +1439,21 @@ _NOT_PAST = frozenset({"expected", "scheduled", "planned", "proposed", "needed",
                        "embed", "bed", "red", "hundred"})
 
 
+_DETERMINER_BEFORE = re.compile(r"(?i)\b(?:a|an|the|its|their|his|her|our|this|that|still|newly|previously)\s+$")
+
+
+def _is_adjective(text: str, m: re.Match) -> bool:
+    """Whether an -ed cue is a participle used as an adjective ("a still unspecified date")."""
+    return m.group().lower().endswith("ed") and _DETERMINER_BEFORE.search(text, max(0, m.start() - 16), m.start()) \
+        is not None
+
+
 def _tense_from_text(before: str, after: str) -> str | None:
     """Rough tense of the clause around an expression from the nearest tense cue in its words:
     'future' (will, plans to...), 'past' (was, said, -ed...), 'present' (is, has...) or None."""
     best, best_dist = None, 10 ** 6
     for m in _TENSE_CUES.finditer(before):
-        if m.lastgroup == "past" and m.group().lower() in _NOT_PAST:
+        if m.lastgroup == "past" and (m.group().lower() in _NOT_PAST or _is_adjective(before, m)):
             continue
         dist = len(before) - m.end()
         if dist <= best_dist:
@@ -1450,7 +1461,7 @@ def _tense_from_text(before: str, after: str) -> str | None:
     for m in _TENSE_CUES.finditer(after):
         if m.start() >= best_dist:
             break
-        if m.lastgroup == "past" and m.group().lower() in _NOT_PAST:
+        if m.lastgroup == "past" and (m.group().lower() in _NOT_PAST or _is_adjective(after, m)):
             continue
         best, best_dist = m.lastgroup, m.start()
         break

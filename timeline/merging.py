@@ -330,14 +330,20 @@ class MergeSettings:
 
 
 def mention_keys(mentions: pd.DataFrame) -> pd.Series:
-    """A stable key per mention: ``article_id@trigger_start`` (``article_id#n`` for the n-th
-    mention of an article when the trigger offset is unknown)."""
+    """A stable key per mention: ``article_id@trigger_start``, plus ``:place_start`` when the
+    trigger has one mention per coordinated place (``article_id#n`` for the n-th mention of an
+    article when the trigger offset is unknown)."""
     keys = []
     seen: Counter = Counter()
-    starts = mentions["trigger_start"] if "trigger_start" in mentions.columns else [None] * len(mentions)
-    for article_id, start in zip(mentions["article_id"].astype(str), starts):
+    n = len(mentions)
+    starts = mentions["trigger_start"] if "trigger_start" in mentions.columns else [None] * n
+    places = mentions["place_start"] if "place_start" in mentions.columns else [None] * n
+    for article_id, start, place in zip(mentions["article_id"].astype(str), starts, places):
         seen[article_id] += 1
-        keys.append(f"{article_id}@{int(start)}" if not _missing(start) else f"{article_id}#{seen[article_id]}")
+        if _missing(start):
+            keys.append(f"{article_id}#{seen[article_id]}")
+        else:
+            keys.append(f"{article_id}@{int(start)}" + ("" if _missing(place) else f":{int(place)}"))
     return pd.Series(keys, index=mentions.index, name="mention_key", dtype=object)
 
 
@@ -351,6 +357,7 @@ class _Mention:
     article_id: str
     story_id: str | None
     sentence_start: int | None
+    trigger_start: int | None
     start: date | None
     end: date | None
     basis: str
@@ -401,6 +408,7 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset()) 
         event_type=event_type, sub_event_type=_value(row.get("sub_event_type")),
         article_id=str(row["article_id"]), story_id=story_id,
         sentence_start=None if _missing(row.get("sentence_start")) else int(row.get("sentence_start")),
+        trigger_start=None if _missing(row.get("trigger_start")) else int(row.get("trigger_start")),
         start=start, end=end, basis=basis,
         geonameid=None if _missing(row.get("geonameid")) else str(row.get("geonameid")),
         level=_value(row.get("geo_level")),
@@ -485,6 +493,9 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
     if dates is None:
         return None
+    if (a.article_id == b.article_id and a.trigger_start is not None and a.trigger_start == b.trigger_start
+            and (a.geonameid, a.place_words) != (b.geonameid, b.place_words)):
+        return None  # one trigger, coordinated places ("evacuated Mosul and Anbar"): one event per place
     place = _place_relation(a, b)
     if place is None:
         return None

@@ -55,6 +55,17 @@
       if (this.ev.day[d] === null) continue;
       this.span[0] = Math.min(this.span[0], this.ev.day[d]); this.span[1] = Math.max(this.span[1], this.ev.day_end[d]);
     }
+    // events at the very same coordinates (a town's gazetteer point) share one place, indexed once
+    var placeIds = new Map();
+    this.placeOf = new Int32Array(this.n).fill(-1);
+    this.placeAt = [];
+    for (var p = 0; p < this.n; p++) {
+      if (this.ev.kind[p] !== POINT && this.ev.kind[p] !== NEAR) continue;
+      var at = this.ev.lat[p] + "," + this.ev.lon[p];
+      var id = placeIds.get(at);
+      if (id === undefined) { id = this.placeAt.length; placeIds.set(at, id); this.placeAt.push(p); }
+      this.placeOf[p] = id;
+    }
     this.listeners = {};
     this.visible = [];
     this._build();
@@ -142,28 +153,26 @@
   };
 
   View.prototype.refresh = function () {
-    var ev = this.ev, places = new Map(), groups = new Map();
+    var ev = this.ev, groups = new Map(), members = new Array(this.placeAt.length);
     this.visible = [];
     for (var i = 0; i < this.n; i++) {
       if (!this.passes(i)) continue;
       this.visible.push(i);
-      var kind = ev.kind[i];
-      if (kind === POINT || kind === NEAR) {
-        // events at the very same coordinates (a town's gazetteer point) are indexed once
-        var at = ev.lat[i] + "," + ev.lon[i];
-        if (!places.has(at)) places.set(at, []);
-        places.get(at).push(i);
+      var place = this.placeOf[i];
+      if (place >= 0) {
+        (members[place] || (members[place] = [])).push(i);
       } else {
+        var kind = ev.kind[i];
         var key = kind === AREA ? "a" + ev.lat[i] + "," + ev.lon[i] + "," + ev.precision[i] : kind + ":" + ev.shape[i];
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push(i);
       }
     }
-    this.places = Array.from(places.values());
+    this.places = members.filter(Boolean);
     var points = this.places.map(function (indices, k) {
-      var props = { k: k, n: indices.length }, first = indices[0];
-      indices.forEach(function (j) { props["l" + ev.lane[j]] = (props["l" + ev.lane[j]] || 0) + 1; });
-      return { type: "Feature", properties: props, geometry: { type: "Point", coordinates: [ev.lon[first], ev.lat[first]] } };
+      var props = { k: k, n: indices.length };
+      for (var j = 0; j < indices.length; j++) { var lane = "l" + ev.lane[indices[j]]; props[lane] = (props[lane] || 0) + 1; }
+      return { type: "Feature", properties: props, geometry: { type: "Point", coordinates: [ev.lon[indices[0]], ev.lat[indices[0]]] } };
     });
     this.index_ = new Supercluster({
       radius: this.options.cluster_radius, maxZoom: CLUSTER_MAX_ZOOM,
@@ -280,7 +289,7 @@
       var leaves = function () {
         if (!p.cluster) return self.places[p.k];
         var out = [];
-        self.index_.getLeaves(p.cluster_id, Infinity).forEach(function (x) { out = out.concat(self.places[x.properties.k]); });
+        self.index_.getLeaves(p.cluster_id, Infinity).forEach(function (x) { Array.prototype.push.apply(out, self.places[x.properties.k]); });
         return out;
       };
       var title = p.cluster ? p.n + " events at towns or exact places: click to zoom in"
@@ -301,7 +310,7 @@
         return;
       }
       var indices = [];
-      self.badgeIndex.getLeaves(p.cluster_id, Infinity).forEach(function (x) { indices = indices.concat(self.groups[x.properties.g].indices); });
+      self.badgeIndex.getLeaves(p.cluster_id, Infinity).forEach(function (x) { Array.prototype.push.apply(indices, self.groups[x.properties.g].indices); });
       var title = p.n + " events known only by province or country, in " + p.point_count + " places: click to zoom in";
       var marker = self.badge(ll, indices, "ea-badge-group", title);
       marker.off("click");
