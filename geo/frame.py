@@ -95,10 +95,13 @@ def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
-    """Write a GeoJSON FeatureCollection (deterministic: sorted rows and keys, no timestamps)."""
+def to_geojson(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict | None = None) -> Path:
+    """Write a GeoJSON FeatureCollection (deterministic: sorted rows and keys, no timestamps);
+    ``metadata`` (e.g. the generator and model) goes in a top-level ``metadata`` member."""
     path = Path(path)
     data = json.loads(_plain(gdf).to_json(drop_id=True, na="null"))
+    if metadata:
+        data["metadata"] = metadata
     path.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 

@@ -59,8 +59,8 @@ def linked_view(gdf: pd.DataFrame, events: pd.DataFrame | None = None, *, title:
                                                 if isinstance(gdf[c].dtype, gpd.array.GeometryDtype)]))
     timeline_page = Timeline(events, show_modalities=show_modalities, title=title).to_html()
     # the map holds every modality; the timeline's filters (its modality switch too) choose what it shows
-    modalities = set(show_modalities) | {m for m in gdf.get("modality", pd.Series(dtype=object)).dropna()}
-    m = event_map(gdf, show_modalities=sorted(modalities), title=title, tiles=tiles)
+    held = {m for m in gdf.get("modality", pd.Series(dtype=object)).dropna()} - set(show_modalities)
+    m = event_map(gdf, show_modalities=show_modalities, held_modalities=sorted(held), title=title, tiles=tiles)
     figure = m.get_root()
     figure.title = html_text(title)
     figure.html.add_child(Element(

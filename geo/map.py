@@ -80,8 +80,11 @@ def _bounds(data: dict) -> list[list[float]] | None:
     events = data["events"]
     if not events["id"]:
         return None
-    lat, lon = np.array(events["lat"]), np.array(events["lon"])
-    kinds = np.array(events["kind"])
+    first = np.array(events["held"]) == 0  # what is drawn at first
+    if not first.any():
+        return None
+    lat, lon = np.array(events["lat"])[first], np.array(events["lon"])[first]
+    kinds = np.array(events["kind"])[first]
     if (kinds >= 2).any():  # regions and countries: their label point and shape extent count too
         pad = np.where(kinds == 3, 4.0, np.where(kinds >= 2, 1.5, 0.0))
     else:
@@ -95,6 +98,7 @@ def event_map(
     gdf: pd.DataFrame,
     *,
     show_modalities: Iterable[str] = ("asserted",),
+    held_modalities: Iterable[str] = (),
     tiles: str | Sequence | None = None,
     title: str = "Events",
     cluster_radius: int = 60,
@@ -105,12 +109,13 @@ def event_map(
 ) -> EventMap:
     """A folium Map of the located events in ``gdf`` (GeoDataFrame, EPSG:4326, Point geometry;
     or a frame with ``latitude``/``longitude``). Only events whose modality is in
-    ``show_modalities`` are drawn; the legend counts the rest and the unlocated ones.
+    ``show_modalities`` are drawn; the legend counts the rest and the unlocated ones. Events of
+    ``held_modalities`` are in the page but hidden at first (the linked view's timeline shows them).
 
     ``tiles``: optional online base layers, off by default: a name from :data:`TILE_LAYERS`, a
     ``(name, url, attribution)`` tuple, or a list of them. ``cluster_radius`` in pixels.
     """
-    data = map_payload(gdf, show_modalities=show_modalities)
+    data = map_payload(gdf, show_modalities=show_modalities, held_modalities=held_modalities)
     m = EventMap(location=[20, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
                  world_copy_jump=False, width=width, height=height, min_zoom=1, max_zoom=18)
     EventLayer(data, tiles=_tiles(tiles), cluster_radius=cluster_radius).add_to(m)

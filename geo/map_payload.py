@@ -125,9 +125,12 @@ def _country_rows() -> list[list]:
             zip(world["name"].to_numpy(), world["iso_a2"].to_numpy(), world.geometry.to_numpy())]
 
 
-def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserted",)) -> dict:
-    """The map's data (see the module docstring)."""
-    shown = set(show_modalities)
+def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserted",),
+                held_modalities: Iterable[str] = ()) -> dict:
+    """The map's data (see the module docstring). Events of ``held_modalities`` are in the data but
+    hidden at first (``held``: 1), for a view that can show them (the linked timeline's switch)."""
+    held = set(held_modalities) - set(show_modalities)
+    shown = set(show_modalities) | held
     lat_all, lon_all = _points(gdf)
     shapes = [c for c in gdf.columns if isinstance(gdf[c].dtype, gpd.array.GeometryDtype)]
     frame = pd.DataFrame(gdf.drop(columns=shapes))
@@ -208,6 +211,7 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
         "precision": precision.tolist(), "day": [r["first_day"] for r in rows_shown],
         "day_end": [r["end_day"] for r in rows_shown], **coded, "sources": sources,
         "source_count": [int(float(r["source_count"] or len(flat) // 2 or 1)) for r, flat in zip(rows_shown, sources)],
+        "held": [int(r["modality"] in held) for r in rows_shown],
     }
     counts = Counter(columns["lane"])
     return {
@@ -221,7 +225,7 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
         "area_radius_m": AREA_RADIUS_M,
         "hidden": {"unlocated": len(rows) - len(located), "modality": dict(sorted(hidden_modality.items())),
                    "undated": sum(1 for r in rows_shown if r["first_day"] is None)},
-        "shown_modalities": sorted(shown),
+        "shown_modalities": sorted(shown - held),
     }
 
 

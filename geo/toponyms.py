@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from geo.gazetteer import Gazetteer, Place, normalize
+from geo.gazetteer import Gazetteer, Place, index_key, normalize
 from geo.resolution import Mention, resolve
 
 if not Span.has_extension("place"):
@@ -99,6 +100,17 @@ class ToponymRecognizer:
         if self._gazetteer is None:
             self._gazetteer = Gazetteer(self._gazetteer_path) if self._gazetteer_path else Gazetteer.default()
         return self._gazetteer
+
+    @property
+    def cache_key(self) -> str:
+        """What the results depend on besides the code: the default gazetteer's index key
+        (:func:`geo.gazetteer.index_key`, a hash of its data), or a given index file's path, size
+        and modification time. ``timeline.extract.pipeline_version`` reads it, so new gazetteer
+        data invalidates cached mentions. Example: ``'gazetteer 3f2a9c0d1e2b4a5f'``."""
+        if not self._gazetteer_path:
+            return f"gazetteer {index_key()}"
+        stat = Path(self._gazetteer_path).stat()
+        return f"gazetteer {Path(self._gazetteer_path).resolve()} {stat.st_size} {stat.st_mtime_ns}"
 
     def __call__(self, doc: Doc) -> Doc:
         spans, demonyms = self.recognize(doc)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from timeline.articles import (
-    ArticleLoadError, Manifest, dateline_from_text, decode_bytes, find_publication_time, load_articles,
-    normalize_published, outlet_from_text, split_front_matter, title_from_text,
+    ArticleLoadError, Manifest, dateline_from_text, decode_bytes, find_publication_time, iter_articles,
+    load_articles, normalize_published, outlet_from_text, split_front_matter, title_from_text,
 )
 from timeline.schema import ARTICLE_COLUMNS
 
@@ -156,6 +157,28 @@ def test_clashing_ids_become_paths(tmp_path):
     assert len(set(ids)) == 2 and ids == sorted(ids)
     assert any("renamed" in w for e in manifest for w in e.warnings)
     assert sorted(load_articles(tmp_path).article_id) == ids  # stable
+
+
+def test_iter_articles_streams_the_loaders_ids_manifest_and_duplicates(tmp_path):
+    write(tmp_path, "a/same.txt", "One headline for this article\n\n" + BODY)
+    write(tmp_path, "b/same.txt", "Another headline for that article\n\n" + BODY)
+    write(tmp_path, "c/copy.txt", "One headline for this article\n\n" + BODY)  # a duplicate, batches later
+    write(tmp_path, "d.jsonl", "".join(json.dumps(record) + "\n" for record in (
+        {"id": "same", "text": BODY}, {"text": "A second " + BODY}, {"title": "no text"}, {"id": "same", "text": "x"})))
+    loaded_manifest, streamed_manifest = Manifest(), Manifest()
+    loaded = load_articles(tmp_path, manifest=loaded_manifest)
+    batches = list(iter_articles(tmp_path, manifest=streamed_manifest, batch_size=1))
+    assert [len(batch) for batch in batches] == [1] * len(loaded) and len(loaded) == 5
+    assert all(tuple(batch.columns) == ARTICLE_COLUMNS for batch in batches)
+    streamed = pd.concat(batches, ignore_index=True)
+    assert streamed["article_id"].is_unique
+    assert sorted(streamed["article_id"]) == list(loaded["article_id"])
+    assert streamed_manifest.to_dict() == loaded_manifest.to_dict()
+    copy = streamed_manifest[(tmp_path / "c/copy.txt").as_posix()]
+    assert copy.status == "skipped" and copy.duplicate_of == (tmp_path / "a/same.txt").as_posix()
+    assert streamed_manifest[(tmp_path / "d.jsonl").as_posix()].status == "partial"
+    with pytest.raises(FileNotFoundError):
+        iter_articles(tmp_path / "missing")
 
 
 # -- publication times ----------------------------------------------------------------------------

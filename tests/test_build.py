@@ -35,6 +35,9 @@ def test_build_writes_every_output_and_accounts_for_every_input(seed_build):
     files = [entry["file"] for entry in manifest["files"]]
     assert sorted(p.split("/")[-1] for p in files) == sorted(p.name for p in SEED_DIR.iterdir())
     assert manifest["model"]
+    geojson = json.loads((seed_build / "events.geojson").read_text())
+    assert geojson["metadata"]["model"] == manifest["model"]
+    assert set(pd.read_csv(seed_build / "events.csv")["model"]) == {manifest["model"]}
 
 
 def _asserted(events: pd.DataFrame) -> pd.DataFrame:

@@ -267,6 +267,10 @@ def test_tense_cues_for_weekdays():
     assert resolve_relative_date("Trading is to resume Thursday.", DCT)["value"] == "2025-04-10"
     assert resolve_relative_date("Since Thursday, shares have gained 4%.", DCT)["value"] == "2025-04-03"
     assert resolve_relative_date("The day is this coming Sunday.", DCT)["value"] == "2025-04-13"
+    # an -ed adjective is no past-tense verb; "effective" points forward
+    text = "The dividend would be paid on a still unspecified date in January."
+    assert resolve_relative_date(text, "1989-10-30")["value"] == "1990-01"
+    assert resolve_relative_date("The company created an office, effective Feb. 1.", "1989-10-26")["value"] == "1990-02-01"
 
 
 def test_financial_periods():

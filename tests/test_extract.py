@@ -171,9 +171,49 @@ def test_article_batches_stream_jsonl_and_csv_and_name_bad_lines(tmp_path):
     seeds = [batch["article_id"].tolist() for batch in iter_article_batches(SEED_DIR, 2)]
     assert [len(batch) for batch in seeds] == [2, 2, 1]
     assert sum(seeds, []) == load_articles(SEED_DIR)["article_id"].tolist()
-    jsonl.write_text('{"text": "fine"}\n{"text": broken\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"a\.jsonl:2"):
-        list(iter_article_batches(jsonl, 10))
+    twins = tmp_path / "twins"
+    for name in ("x.txt", "y.txt"):
+        (twins / name).parent.mkdir(exist_ok=True)
+        (twins / name).write_text("Police said gunmen attacked a checkpoint in Mosul.", encoding="utf-8")
+    manifest = Manifest()
+    assert [batch["article_id"].tolist() for batch in iter_article_batches(twins, 1, manifest=manifest)] == [["x"]]
+    assert manifest[(twins / "y.txt").as_posix()].duplicate_of == (twins / "x.txt").as_posix()
+
+
+def test_pipeline_version_follows_the_gazetteer_data(monkeypatch):
+    import geo.toponyms
+    from timeline.pipeline import build_pipeline
+
+    pipeline_version.cache_clear()
+    before = pipeline_version("rules", True)
+    monkeypatch.setattr(geo.toponyms, "index_key", lambda: "other-gazetteer-data")
+    pipeline_version.cache_clear()
+    try:
+        assert build_pipeline("rules", True).get_pipe("toponyms").cache_key == "gazetteer other-gazetteer-data"
+        assert pipeline_version("rules", True) != before
+    finally:
+        pipeline_version.cache_clear()
+
+
+def test_streaming_records_bad_records_and_urls_as_the_loader_does(tmp_path):
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("".join([
+        json.dumps({"text": "Gunmen attacked a checkpoint in Mosul.", "url": "javascript:alert(1)"}) + "\n",
+        json.dumps({"title": "a record without text"}) + "\n",
+        '{"text": broken\n',
+        json.dumps({"id": "last", "text": "Protesters marched in Baghdad.", "url": "https://example.org/a b"}) + "\n",
+    ]), encoding="utf-8")
+    loaded_manifest, streamed_manifest = Manifest(), Manifest()
+    loaded = load_articles(source, manifest=loaded_manifest)
+    summary = extract_to_parquet(source, tmp_path / "out", model="rules", cache=False, progress=False,
+                                 partition_size=1, manifest=streamed_manifest)
+    assert streamed_manifest.to_dict() == loaded_manifest.to_dict()
+    entry = streamed_manifest[source.as_posix()]
+    assert entry.status == "partial" and "record 2: no text" in entry.reason and "line 3: invalid JSON" in entry.reason
+    meta = pd.read_parquet(tmp_path / "out" / "articles")
+    assert summary["articles"] == len(meta) == 2 and summary["partitions"] == 2
+    assert sorted(meta["article_id"]) == loaded["article_id"].tolist() == ["last", "mixed:1"]
+    assert sorted(meta["url"].fillna("")) == sorted(loaded["url"]) == ["", "https://example.org/a%20b"]
 
 
 @Language.component("test_events_or_fail")

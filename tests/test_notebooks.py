@@ -118,7 +118,10 @@ def _assert_views_rendered(page, shots: Path, timeout_ms: int = 60_000) -> None:
         page.wait_for_timeout(500)
     for index, frame in enumerate(page.frames):
         if frame.parent_frame is not None and (frame.locator(TIMELINE_ITEMS).count() or _map_markers(frame)):
-            frame.frame_element().screenshot(path=str(shots / f"view-{index}.png"))
+            element = frame.frame_element()
+            element.scroll_into_view_if_needed()
+            page.wait_for_timeout(1500)  # JupyterLab paints cells scrolled into view lazily
+            element.screenshot(path=str(shots / f"view-{index}.png"))
     assert all(drawn), f"timeline items and map markers drawn: {drawn}"
 
 

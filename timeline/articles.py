@@ -22,7 +22,8 @@ Every input file is recorded exactly once in a :class:`Manifest` with a status (
 ``partial``, ``error``, ``skipped``), a reason and what was kept. Hostile input never takes the
 batch down: binary and empty files, unknown encodings, broken JSON lines, CSVs without a text
 column, duplicates, huge files (cut at ``max_bytes``) and slow articles (``time_budget_s``) each
-become a manifest entry. JSONL and CSV files are streamed. Example::
+become a manifest entry. JSONL and CSV files are streamed: ``iter_articles(source, batch_size=1000)``
+yields the same rows in article tables of ``batch_size`` rows for corpora bigger than memory. Example::
 
     manifest = Manifest()
     articles = load_articles("data/articles", manifest=manifest)
@@ -1198,10 +1199,11 @@ def _iter_csv(path: Path, encoding: str, delimiter: str, entry: FileEntry) -> It
         csv.field_size_limit(limit)
 
 
-def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry, options: _Options) -> list[dict]:
-    """Rows of a many-article file (json, jsonl, csv, tsv). ``data``: the whole file for JSON, its
-    first bytes (for the encoding) otherwise, since JSONL and CSV are streamed. The time budget
-    applies to each record."""
+def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry,
+                  options: _Options) -> Iterator[dict]:
+    """Rows of a many-article file (json, jsonl, csv, tsv), one at a time. ``data``: the whole
+    file for JSON, its first bytes (for the encoding) otherwise, since JSONL and CSV are streamed.
+    The time budget applies to each record."""
     single = False
     if fmt == "json":
         text, entry.encoding = decode_bytes(data)
@@ -1219,7 +1221,6 @@ def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry
             records = _iter_jsonl(path, entry.encoding, entry)
         else:
             records = _iter_csv(path, entry.encoding, "\t" if fmt == "tsv" else ",", entry)
-    rows = []
     for number, record in records:
         entry.records += 1
         if record is None:
@@ -1239,10 +1240,9 @@ def _load_records(path: Path, name: str, data: bytes, fmt: str, entry: FileEntry
             entry.status = "partial"
             _add_reason(entry, f"record {number}: no text; skipped")
         else:
-            rows.append(row)
+            yield row
     if entry.records == 0:
         raise ArticleLoadError(name, "no records")
-    return rows
 
 
 def _record_row(record: Mapping[str, Any], number: int, path: Path, name: str, single: bool,
@@ -1269,8 +1269,10 @@ def _short(exc: BaseException) -> str:
     return re.sub(r"\s+", " ", str(exc))[:160] or type(exc).__name__
 
 
-def _load_one(path: Path, name: str, entry: FileEntry, data: bytes, fmt: str, options: _Options) -> list[dict]:
-    """Rows of one file whose first bytes are ``data``; ArticleLoadError when nothing is usable."""
+def _load_one(path: Path, name: str, entry: FileEntry, data: bytes, fmt: str,
+              options: _Options) -> Iterable[dict]:
+    """Rows of one file whose first bytes are ``data`` (a list for a one-article file, streamed
+    for a record file); ArticleLoadError when nothing is usable."""
     if not data:
         raise ArticleLoadError(name, "empty file (0 bytes)")
     kind = binary_kind(data[:8192])
@@ -1299,25 +1301,75 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
     ``strict``: raise :class:`ArticleLoadError` after loading when any file had an error.
 
     ``article_id`` is the file stem for one-article files, and the record's own id field or
-    ``STEM:N`` (N = line of a JSONL/CSV record, position in a JSON list) for records; clashes get
-    the file's path instead (recorded as a warning). Raises ``FileNotFoundError`` when ``source``
-    names nothing at all; every other problem is recorded in ``manifest``.
+    ``STEM:N`` (N = line of a JSONL/CSV record, position in a JSON list) for records; an id
+    already taken by an earlier input (files in sorted order) gets the file's path instead
+    (recorded as a warning). Raises ``FileNotFoundError`` when ``source`` names nothing at all;
+    every other problem is recorded in ``manifest``. The same as ``pd.concat(iter_articles(...))``
+    sorted by ``article_id``.
 
     >>> articles = load_articles("data/articles")  # doctest: +SKIP
     >>> articles.loc[articles.article_id.str.startswith("002"), "published"].item()  # doctest: +SKIP
     '2025-04-07T09:34'
     """
+    manifest = manifest if manifest is not None else Manifest()
+    frames = list(iter_articles(source, manifest=manifest, published=published, max_bytes=max_bytes,
+                                time_budget_s=time_budget_s, batch_size=10_000))
+    if strict and manifest.any_errors:
+        raise ArticleLoadError("; ".join(e.file for e in manifest.entries if e.status == "error"),
+                               "could not be read (strict): " + "; ".join(manifest.errors))
+    frame = pd.concat(frames, ignore_index=True) if frames else _article_frame([])
+    return frame.sort_values("article_id", kind="stable").reset_index(drop=True)
+
+
+def iter_articles(source: str | Path | Iterable[str | Path], *, manifest: Manifest | None = None,
+                  published: str | Mapping[str, str] | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES,
+                  time_budget_s: float | None = DEFAULT_TIME_BUDGET, batch_size: int = 1000) -> Iterator[pd.DataFrame]:
+    """Article tables (``ARTICLE_COLUMNS``) of at most ``batch_size`` rows, in file order (sorted)
+    and record order, for sources bigger than memory: JSONL and CSV files are read a record at a
+    time. Options, ids, metadata and manifest entries are those of :func:`load_articles`;
+    duplicate files are found across the whole source (a set of content hashes is kept). Each
+    file's manifest entry is complete once its last row has been yielded. Raises
+    ``FileNotFoundError`` (at the call) when ``source`` names nothing at all.
+
+    >>> for batch in iter_articles("corpus.jsonl", batch_size=1000):  # doctest: +SKIP
+    ...     print(len(batch))
+    """
     max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     if max_bytes <= 0:
         raise ValueError(f"max_bytes must be positive, got {max_bytes}")
-    manifest = manifest if manifest is not None else Manifest()
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
     options = _Options(max_bytes, time_budget_s, _check_user_published(published))
     files, folders = _expand(source)
-    listed = {name for name, _ in files}
     if not files or (isinstance(source, (str, Path)) and not files[0][1].exists()):
         raise FileNotFoundError(f"no such file, folder or match: {source}")
-    rows: list[dict] = []
+    rows = _iter_rows(files, folders, manifest if manifest is not None else Manifest(), options)
+    return _batches(rows, batch_size)
+
+
+def _batches(rows: Iterator[dict], batch_size: int) -> Iterator[pd.DataFrame]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == batch_size:
+            yield _article_frame(batch)
+            batch = []
+    if batch:
+        yield _article_frame(batch)
+
+
+def _article_frame(rows: list[dict]) -> pd.DataFrame:
+    if rows:
+        return pd.DataFrame(rows, columns=list(ARTICLE_COLUMNS))
+    return pd.DataFrame({column: pd.Series([], dtype=object) for column in ARTICLE_COLUMNS})
+
+
+def _iter_rows(files: list[tuple[str, Path]], folders: set[str], manifest: Manifest,
+               options: _Options) -> Iterator[dict]:
+    """Article rows of ``files`` (``[(name, path)]``, sorted), each file recorded in ``manifest``."""
+    listed = {name for name, _ in files}
     seen_hashes: dict[str, str] = {}
+    used_ids: set[str] = set()
     sidecar_users: dict[str, str] = {}
     sidecars: dict[str, Path] = options.sidecars
     for name, path in files:
@@ -1365,35 +1417,37 @@ def load_articles(source: str | Path | Iterable[str | Path], *, manifest: Manife
         if entry.bytes > len(data) and fmt in ("txt", "html"):
             entry.status = "partial"
             _add_reason(entry, f"file of {entry.bytes:,} bytes cut to {len(data):,} bytes (max_bytes)")
-        budget = options.time_budget if fmt in ("txt", "html") else None  # records: one by one
         try:
-            with time_budget(budget, f"loading {name}"):
+            if fmt in ("txt", "html"):
+                with time_budget(options.time_budget, f"loading {name}"):
+                    file_rows = _load_one(path, name, entry, data, fmt, options)
+            else:  # records: read and budgeted one by one
                 file_rows = _load_one(path, name, entry, data, fmt, options)
+            for row in file_rows:
+                _claim_id(row, used_ids, manifest)
+                entry.article_ids.append(row["article_id"])
+                entry.articles += 1
+                yield row
         except ArticleLoadError as exc:
-            entry.status, entry.reason = "error", exc.reason
-            continue
+            _fail(entry, exc.reason)
         except TimeBudgetExceeded as exc:
-            entry.status, entry.reason = "error", str(exc)
-            continue
+            _fail(entry, str(exc))
         except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as exc:
-            entry.status, entry.reason = "error", f"could not be read: {type(exc).__name__}: {_short(exc)}"
-            continue
-        entry.articles = len(file_rows)
-        if not file_rows:
-            entry.status = "error"
-            _add_reason(entry, "no article with text")
-        rows.extend(file_rows)
-    _unique_ids(rows, manifest)
-    for row in rows:
-        manifest[row["path"]].article_ids.append(row["article_id"])
-    for entry in manifest.entries:
+            _fail(entry, f"could not be read: {type(exc).__name__}: {_short(exc)}")
+        else:
+            if not entry.articles:
+                entry.status = "error"
+                _add_reason(entry, "no article with text")
         entry.article_ids.sort()
-    if strict and manifest.any_errors:
-        raise ArticleLoadError("; ".join(e.file for e in manifest.entries if e.status == "error"),
-                               "could not be read (strict): " + "; ".join(manifest.errors))
-    frame = pd.DataFrame(rows, columns=list(ARTICLE_COLUMNS)) if rows else pd.DataFrame(
-        {column: pd.Series([], dtype=object) for column in ARTICLE_COLUMNS})
-    return frame.sort_values("article_id", kind="stable").reset_index(drop=True)
+
+
+def _fail(entry: FileEntry, reason: str) -> None:
+    """A file that stopped with ``reason``: ``error``, or ``partial`` when articles were kept."""
+    if entry.articles:
+        entry.status = "partial"
+        _add_reason(entry, reason)
+    else:
+        entry.status, entry.reason = "error", reason
 
 
 def _size(path: Path) -> int:
@@ -1403,23 +1457,19 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _unique_ids(rows: list[dict], manifest: Manifest) -> None:
-    """Make ``article_id`` unique: a clash takes the file's path (``dir/name.txt`` or
-    ``dir/name.jsonl:12``), then a ``~2`` suffix. Rows are in sorted file order, so the
-    result is deterministic."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["article_id"]] = counts.get(row["article_id"], 0) + 1
-    used: set[str] = set()
-    for row in rows:
-        article_id = row["article_id"]
-        if counts[article_id] > 1:
-            suffix = article_id[len(Path(row["path"]).stem):] if article_id.startswith(Path(row["path"]).stem) else ""
-            candidate = row["path"] + suffix if suffix.startswith(":") or not suffix else f"{row['path']}:{article_id}"
-            number = 2
-            while candidate in used:
-                candidate, number = f"{candidate.rsplit('~', 1)[0]}~{number}", number + 1
-            manifest.warn(row["path"], f"article id {article_id!r} is used by several inputs; renamed {candidate!r}")
-            article_id = candidate
-        used.add(article_id)
-        row["article_id"] = article_id
+def _claim_id(row: dict, used: set[str], manifest: Manifest) -> None:
+    """Make ``row["article_id"]`` unique among ``used`` (and add it): an id already taken becomes
+    the file's path (``dir/name.txt`` or ``dir/name.jsonl:12``), then gets a ``~2`` suffix. Rows
+    come in sorted file order, so the result is deterministic."""
+    article_id = row["article_id"]
+    if article_id in used:
+        stem = Path(row["path"]).stem
+        suffix = article_id[len(stem):] if article_id.startswith(stem) else ""
+        base = row["path"] + suffix if suffix.startswith(":") or not suffix else f"{row['path']}:{article_id}"
+        candidate, number = base, 2
+        while candidate in used:
+            candidate, number = f"{base}~{number}", number + 1
+        manifest.warn(row["path"], f"article id {article_id!r} is already used by another input; "
+                                   f"renamed {candidate!r}")
+        row["article_id"] = candidate
+    used.add(row["article_id"])

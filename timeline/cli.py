@@ -63,7 +63,7 @@ def _write_outputs(events, gdf, manifest, out: Path, *, modalities: tuple[str, .
 
     out.mkdir(parents=True, exist_ok=True)
     events.to_csv(out / "events.csv", index=False, lineterminator="\n")
-    to_geojson(gdf, out / "events.geojson")
+    to_geojson(gdf, out / "events.geojson", metadata={"generator": f"event-atlas {__version__}", "model": model})
     Timeline(events, show_modalities=modalities).save(out / "timeline.html")
     event_map(gdf, show_modalities=modalities).save(str(out / "map.html"))
     save_linked_view(gdf, out / "index.html", show_modalities=modalities)

@@ -132,12 +132,14 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
                     r"twenty-first|(?P<crel>this|last|next|past|previous|current))[- ]century\b")),
     # quarters and halves
-    ("quarter", _CI(r"(?:(?P<the>the|this|its|their|that)\s+|(?P<yposs>last|next|this)\s+year's\s+)?(?:(?P<rel>latest|last|current|past|previous|final|same|"
+    ("quarter", _CI(r"(?:(?P<the>the|this|its|their|that)\s+|(?P<yposs>last|next|this)\s+year's\s+)?"
+                    r"(?:(?P<rel>latest|last|current|past|previous|final|same|"
                     r"year-earlier|year-ago|comparable|corresponding|next|recent|coming|just-ended|just-completed|"
                     r"fiscal|seasonally\s+slow)\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]"
                     r"(?:fiscal[- ])?)?(?P<qh>quarter|half|period)(?![\w-])(?:\s+of\s+(?:fiscal\s+)?(?P<year>" + _YEAR
                     + r")|,?\s+(?P<year2>" + _YEAR + r")|\s+of\s+(?P<yrel>this|last|next)\s+year|"
-                    r"\s+of\s+(?:the\s+)?(?P<ythe>year|fiscal\s+year)|(?P<ago>\s+a\s+year\s+(?:ago|earlier)|\s+last\s+year))?")),
+                    r"\s+of\s+(?:the\s+)?(?P<ythe>year|fiscal\s+year)|"
+                    r"(?P<ago>\s+a\s+year\s+(?:ago|earlier)|\s+last\s+year))?")),
     ("yearperiod", _CI(r"the\s+(?P<year>" + _YEAR + r")\s+(?:(?P<ord>first|second|third|fourth)[- ])?(?P<what>quarter|"
                        r"period|half|fiscal\s+year|year|nine\s+months|six\s+months)(?![\w-])")),
     ("yearago", _CI(r"(?:the\s+)?year-(?:earlier|ago)(?:\s+(?P<what>quarter|period|nine\s+months|six\s+months|"

@@ -615,8 +615,9 @@ def extract_events(articles, *, merge: bool = True, model: str = "auto", places:
 
 def iter_article_batches(source, batch_size: int = 1000, *, manifest=None) -> Iterator[pd.DataFrame]:
     """Article tables of at most ``batch_size`` rows from a source bigger than memory: a DataFrame,
-    a JSON Lines or CSV file (read a batch at a time), a folder, a glob, or a list of files (files
-    in sorted order; one-article files are read ``batch_size`` at a time by ``load_articles``).
+    or anything ``load_articles`` reads (streamed by :func:`timeline.articles.iter_articles`:
+    JSONL and CSV files a record at a time, with the loader's ids, manifest entries and duplicate
+    detection across the whole source).
 
     Example::
 
@@ -627,18 +628,9 @@ def iter_article_batches(source, batch_size: int = 1000, *, manifest=None) -> It
         for start in range(0, len(source), batch_size):
             yield source.iloc[start:start + batch_size]
         return
-    documents: list[Path] = []
-    for path in _source_files(source):
-        if path.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
-            yield from _iter_document_files(documents, manifest)
-            documents = []
-            yield from _iter_records_file(path, batch_size)
-        else:
-            documents.append(path)
-            if len(documents) == batch_size:
-                yield from _iter_document_files(documents, manifest)
-                documents = []
-    yield from _iter_document_files(documents, manifest)
+    from timeline.articles import iter_articles
+
+    yield from iter_articles(source, manifest=manifest, batch_size=batch_size)
 
 
 def _source_files(source) -> list[Path]:
@@ -655,57 +647,6 @@ def _source_files(source) -> list[Path]:
     return [match for match in matches if match.is_file()]
 
 
-# Switch to the loaders' streaming entry point when timeline.articles has one (see the report):
-# these two functions are the only place where extract.py reads article files itself.
-def _iter_records_file(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
-    """Batches of a JSON Lines or CSV file of articles, read a batch at a time."""
-    if path.suffix.lower() == ".csv":
-        for number, chunk in enumerate(pd.read_csv(path, chunksize=batch_size, dtype=str, keep_default_na=False)):
-            records = chunk.to_dict("records")
-            yield _record_table(path, records, first_line=number * batch_size + 2)
-        return
-    batch: list[dict] = []
-    first_line = 1
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not a JSON object ({error.msg})") from None
-            if not batch:
-                first_line = number
-            batch.append(record)
-            if len(batch) == batch_size:
-                yield _record_table(path, batch, first_line=first_line)
-                batch = []
-    if batch:
-        yield _record_table(path, batch, first_line=first_line)
-
-
-def _record_table(path: Path, records: list[dict], *, first_line: int) -> pd.DataFrame:
-    rows = []
-    for offset, record in enumerate(records):
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError(f"{path}: record {first_line + offset} has no 'text' string")
-        article_id = record.get("article_id") or record.get("id") or record.get("doc_id") \
-            or f"{path.stem}:{first_line + offset}"
-        rows.append({"article_id": str(article_id), "path": str(path),
-                     **{column: record.get(column) or None for column in
-                        ("title", "outlet", "url", "published")},
-                     "published_basis": "metadata" if record.get("published") else "none",
-                     "text": record["text"]})
-    return pd.DataFrame(rows, columns=[*_ARTICLE_META, "text"])
-
-
-def _iter_document_files(paths: list[Path], manifest) -> Iterator[pd.DataFrame]:
-    from timeline.articles import load_articles
-
-    if paths:
-        yield load_articles([str(path) for path in paths], manifest=manifest)
-
-
 def _count_articles(source) -> int | None:
     """Number of articles in a source when cheap to know (rows, JSON lines, files), else None."""
     if isinstance(source, pd.DataFrame):
@@ -715,7 +656,7 @@ def _count_articles(source) -> int | None:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             with path.open("rb") as lines:
                 total += sum(1 for line in lines if line.strip())
-        elif path.suffix.lower() == ".csv":
+        elif path.suffix.lower() in (".csv", ".tsv", ".json"):
             return None
         else:
             total += 1

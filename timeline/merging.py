@@ -459,9 +459,10 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
     differing place is more likely a linking slip: "condemned the strike near Kirkuk" puts the
     condemnation in Kirkuk) or None (two different places written in the mentions' clauses).
 
-    Two places also count as the same when the name of one occurs in the other's evidence
-    sentence: a mention links to one toponym, and "evacuated Mosul and Anbar" and "evacuated
-    Baghdad, Mosul and Anbar" are one event however each mention was linked."""
+    An unresolved place also counts as the same when its name occurs in the other's evidence
+    sentence. Two resolved places are never the same by that test: the events component gives
+    each coordinated place its own mention ("evacuated Mosul and Anbar": one in Mosul, one in Anbar),
+    and those must stay apart."""
     if not a.place_words and a.geonameid is None or not b.place_words and b.geonameid is None:
         known, other = (b, a) if not a.place_words and a.geonameid is None else (a, b)
         if (known.place_words and other.article_words and other.story_id != known.story_id
@@ -472,9 +473,9 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
         return "same"
     if a.place_words and a.place_words == b.place_words:
         return "same"
-    if any(x.place_words and x.place_words <= y.sentence_words for x, y in ((a, b), (b, a))):
-        return "same"
     if a.geonameid is None or b.geonameid is None:
+        if any(x.place_words and x.place_words <= y.sentence_words for x, y in ((a, b), (b, a))):
+            return "same"
         return "unknown"
     for outer, inner in ((a, b), (b, a)):
         if outer.country is None or outer.country != inner.country:

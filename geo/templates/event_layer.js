@@ -49,7 +49,8 @@
     for (var i = 0; i < this.n; i++) this.index.set(this.ev.id[i], i);
     this.lanesOn = new Set(data.lanes.map(function (_, i) { return i; }));
     this.range = null;
-    this.only = null;  // Uint8Array: 1 for the events another view (the linked timeline) keeps
+    // Uint8Array: 1 for the events another view (the linked timeline) keeps; held events start hidden
+    this.only = data.events.held.indexOf(1) < 0 ? null : Uint8Array.from(data.events.held, function (h) { return 1 - h; });
     this.span = [Infinity, -Infinity];  // first day, day after the last (dated events)
     for (var d = 0; d < this.n; d++) {
       if (this.ev.day[d] === null) continue;

@@ -10,7 +10,13 @@
       var box = el("div", "ea-control ea-legend leaflet-bar");
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
-      var toggle = el("button", "ea-legend-toggle", this.options.title + " (" + view.n + " on the map)", box);
+      var held = {}, heldCount = 0;
+      data.events.held.forEach(function (h, i) {
+        if (!h) return;
+        var m = view.s(view.ev.modality[i]);
+        held[m] = (held[m] || 0) + 1; heldCount++;
+      });
+      var toggle = el("button", "ea-legend-toggle", this.options.title + " (" + (view.n - heldCount) + " on the map)", box);
       toggle.type = "button";
       toggle.setAttribute("aria-expanded", "true");
       var body = el("div", "ea-legend-body", null, box);
@@ -46,6 +52,8 @@
       if (hidden.unlocated) notes.push(hidden.unlocated + " without a known place");
       Object.keys(hidden.modality).forEach(function (m) { notes.push(hidden.modality[m] + " " + m + " (not asserted)"); });
       if (notes.length) el("div", "ea-note", "Not on the map: " + notes.join(", ") + ".", body);
+      var heldNotes = Object.keys(held).sort().map(function (m) { return held[m] + " " + m; });
+      if (heldNotes.length) el("div", "ea-note", "Not asserted, hidden until switched on in the timeline: " + heldNotes.join(", ") + ".", body);
       view.on("filtered", function () { self._update(); });
       view.map.on("overlayadd overlayremove", function () { self._update(); });
       this._update();

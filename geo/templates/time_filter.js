@@ -12,6 +12,7 @@
       L.DomEvent.disableScrollPropagation(box);
       var lo = Infinity, hi = -Infinity, undated = 0;
       for (var i = 0; i < view.n; i++) {
+        if (ev.held[i]) continue;  // hidden until the linked timeline shows them
         if (ev.day[i] === null) { undated++; continue; }
         lo = Math.min(lo, ev.day[i]); hi = Math.max(hi, ev.day_end[i] - 1);
       }
@@ -20,7 +21,7 @@
       if (hi === lo) hi = lo + 1;
       this.lo = lo; this.hi = hi;
       var bins = this.options.bins, counts = new Array(bins).fill(0), width = (hi - lo + 1) / bins;
-      for (var j = 0; j < view.n; j++) if (ev.day[j] !== null) counts[Math.min(bins - 1, Math.floor((ev.day[j] - lo) / width))]++;
+      for (var j = 0; j < view.n; j++) if (ev.day[j] !== null && !ev.held[j]) counts[Math.min(bins - 1, Math.floor((ev.day[j] - lo) / width))]++;
       var max = Math.max.apply(null, counts), svgNS = "http://www.w3.org/2000/svg";
       var svg = document.createElementNS(svgNS, "svg");
       svg.setAttribute("class", "ea-histogram"); svg.setAttribute("viewBox", "0 0 " + bins + " 20"); svg.setAttribute("preserveAspectRatio", "none");
