@@ -416,3 +416,11 @@ def test_a_country_naming_the_trigger_is_its_actor_not_its_place(nlp):
     doc._.dct = "2024-05-20"
     events = nlp(doc)._.events
     assert events and all(e["place_text"] != "US" for e in events)
+
+
+def test_a_negated_condition_is_hypothetical_not_negated(nlp):
+    doc = nlp.make_doc("US forces could launch airstrikes if the militias do not disarm.")
+    doc._.dct = "2025-04-07"
+    modalities = {e["trigger"]: e["modality"] for e in nlp(doc)._.events}
+    assert modalities.get("disarm") == "hypothetical"
+    assert modalities.get("airstrikes") == "hypothetical"

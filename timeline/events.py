@@ -767,6 +767,9 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
     from the words governing the trigger."""
     if not ctx.parsed:
         return _modality_from_window(span, sent)
+    condition = next((c for c in head.children if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether")), None)
+    if condition is not None:
+        return "hypothetical", condition.lower_  # "if the militias do not disarm": a condition, not a denial
     for c in head.children:
         if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
             return "negated", c.lower_
