@@ -10,6 +10,9 @@ _EXPORTS = {
     "locate": "geo.frame",
     "event_map": "geo.map",
     "linked_view": "geo.linked",
+    "to_geojson": "geo.frame",
+    "to_geopackage": "geo.frame",
+    "to_geoparquet": "geo.frame",
 }
 __all__ = sorted(_EXPORTS)
 

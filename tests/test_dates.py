@@ -284,3 +284,8 @@ def test_financial_periods():
     found = {ago[s:e]: t["value"] for s, e, t in annotate_text(ago, "1989-10-26")}
     assert found["the quarter a year ago"] == "1988-Q3" and found["the corresponding period last year"] == "1988-Q3"
     assert resolve_relative_date("the period", "1989-10-26") is None  # a bare "period" is no date
+
+
+def test_the_fall_of_a_regime_is_not_a_season():
+    assert resolve_relative_date("after the fall of President Bashar al-Assad's regime", "2025-04-07") is None
+    assert resolve_relative_date("in the fall of 2024", "2025-04-07")["value"] == "2024-FA"

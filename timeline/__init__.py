@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_articles": "timeline.articles",
     "Manifest": "timeline.articles",
+    "iter_articles": "timeline.articles",
     "extract_events": "timeline.extract",
     "merge_events": "timeline.merging",
     "Timeline": "timeline.view",

@@ -1122,6 +1122,8 @@ def _norm_season(m: re.Match, ctx: _Context) -> dict | None:
     if season in _AMBIGUOUS_SEASONS and not rel and not m["year"] and (
             ctx.prev.lower() not in _CUE_WORDS or ctx.prev.lower() in ("to", "and", "or")):
         return None  # "to fall", "rise and fall": the verb or noun
+    if season in _AMBIGUOUS_SEASONS and not m["year"] and re.match(r"\s+of\s+(?!\d)", ctx.next):
+        return None  # "the fall of Kabul", "the spring of discontent": a collapse, not a season
     if not rel and not rel2 and not m["year"] and ctx.prev.lower() not in _CUE_WORDS:
         return None
     code = SEASONS[season]

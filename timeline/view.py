@@ -417,6 +417,9 @@ class Timeline:
 
         The data is JSON, gzip-compressed and base64-encoded (about a third of its size: 10,000
         events fit the 3 MB budget); the page decodes it with the browser's DecompressionStream.
+        The page exposes ``window.eventTimeline``: ``timeline`` (vis-timeline), ``eventIds`` (the
+        event_id of each item index), ``onFilter(fn)`` (``fn(keep)`` after each filter change),
+        ``showDetail(i)``, ``applyFilters()``, ``fit()``; the linked view (:mod:`geo.linked`) uses them.
         """
         template = _environment().get_template("timeline.html.j2")
         return template.render(
