@@ -40,9 +40,9 @@ from geo.offline import offline_html
 from geo.shapes import admin1_regions
 from timeline.taxonomy import EVENT_STYLE
 
+from benchmarks.screenshots import CHROMIUM_ARGS, chromium_path, offline_page
+
 RESULTS = Path(__file__).with_name("results") / "map.json"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ACTORS = ["Kataib Hezbollah", "Iraqi army", "police", "protesters", "the government", "militants", "residents",
           "Popular Mobilization Forces", "US forces", "Kurdish Peshmerga", "tribal fighters", "students"]
 VERBS = ["attacked", "clashed with", "shelled", "detained", "met", "warned", "blocked", "evacuated", "negotiated with"]
@@ -115,20 +115,8 @@ def folium_markers_html(gdf: gpd.GeoDataFrame) -> str:
 
 
 def measure(browser, path: Path, ours: bool) -> dict:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    requests: list[str] = []
-    errors: list[str] = []
-
-    def block(route):
-        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page, requests, errors = offline_page(browser, (1280, 800))
+    context = page.context
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
     page.goto(path.as_uri(), timeout=600_000, wait_until="load")
@@ -165,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         gdf = synthetic_events(args.events)
         t0 = time.perf_counter()
         page = offline_html(event_map(gdf))

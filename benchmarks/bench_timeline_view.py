@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.screenshots import CHROMIUM_ARGS, chromium_path
+from benchmarks.screenshots import CHROMIUM_ARGS, chromium_path, offline_page
 
 HERE = Path(__file__).resolve().parent
 TARGET_SECONDS = 2.0
@@ -140,19 +140,8 @@ def synthetic_events(n: int = 10_000, seed: int = 7) -> list[dict]:
 
 def _load(browser, path: Path) -> dict:
     """Open ``path`` offline in a fresh context; times in ms from navigation start."""
-    context = browser.new_context(viewport={"width": 1400, "height": 800})
-    requests, errors = [], []
-
-    def block(route):
-        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page, requests, errors = offline_page(browser, (1400, 800))
+    context = page.context
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
     page.goto(path.as_uri())

@@ -264,22 +264,23 @@ def test_dates_resolved_against_an_inferred_publication_time_are_marked_inferred
     assert event_of(events, "wire")["date_basis"] == "relative_dct"
 
 
+MOVE = {"event_type": "Strategic developments", "sub_event_type": "Non-violent transfer of territory",
+        "plover": "RETREAT", "trigger": "evacuated", "date_basis": "publication",
+        "date_start": "2025-04-01", "date_end": "2025-04-07"}
+MOSUL = {"place_text": "Mosul", "place_name": "Mosul", "geonameid": "99072", "geo_level": "point",
+         "geo_precision": 1, "admin1": "Nineveh", "country": "IQ"}
+
+
 def test_coordinated_places_stay_apart_and_each_merges_with_its_own_report():
     articles = pd.DataFrame([article("a", published="2025-04-07"), article("b", published="2025-04-07")])
-    move = {"event_type": "Strategic developments", "sub_event_type": "Non-violent transfer of territory",
-            "plover": "RETREAT", "trigger": "evacuated", "date_basis": "publication",
-            "date_start": "2025-04-01", "date_end": "2025-04-07"}
-    mosul = {"place_text": "Mosul", "place_name": "Mosul", "geonameid": "99072", "geo_level": "point",
-             "geo_precision": 1, "admin1": "Nineveh", "country": "IQ"}
-    baghdad = {"place_text": "Baghdad", "place_name": "Baghdad", "geonameid": "98182", "geo_level": "point",
-               "geo_precision": 1, "admin1": "Baghdad", "country": "IQ"}
+    baghdad = {**MOSUL, "place_text": "Baghdad", "place_name": "Baghdad", "geonameid": "98182", "admin1": "Baghdad"}
     first = "Some groups have evacuated headquarters in cities such as Mosul and Baghdad."
     second = "They started evacuating bases in urban areas like Baghdad and Mosul."
     mentions = pd.DataFrame([
-        mention("a", 10, first, {**mosul, "place_start": 60}, **move),
-        mention("a", 10, first, {**baghdad, "place_start": 70}, **move),
-        mention("b", 10, second, {**baghdad, "place_start": 50}, **move),
-        mention("b", 10, second, {**mosul, "place_start": 62}, **move),
+        mention("a", 10, first, {**MOSUL, "place_start": 60}, **MOVE),
+        mention("a", 10, first, {**baghdad, "place_start": 70}, **MOVE),
+        mention("b", 10, second, {**baghdad, "place_start": 50}, **MOVE),
+        mention("b", 10, second, {**MOSUL, "place_start": 62}, **MOVE),
     ])
     events = merge_events(mentions, articles)
     assert sorted(events["place_name"]) == ["Baghdad", "Mosul"]
@@ -288,15 +289,10 @@ def test_coordinated_places_stay_apart_and_each_merges_with_its_own_report():
 
 def test_an_unresolved_place_named_in_the_other_sentence_counts_as_the_same_place():
     articles = pd.DataFrame([article("a", published="2025-04-07"), article("b", published="2025-04-07")])
-    move = {"event_type": "Strategic developments", "sub_event_type": "Non-violent transfer of territory",
-            "plover": "RETREAT", "trigger": "evacuated", "date_basis": "publication",
-            "date_start": "2025-04-01", "date_end": "2025-04-07"}
-    mosul = {"place_text": "Mosul", "place_name": "Mosul", "geonameid": "99072", "geo_level": "point",
-             "geo_precision": 1, "admin1": "Nineveh", "country": "IQ"}
     mentions = pd.DataFrame([
-        mention("a", 10, "Some groups have evacuated headquarters in cities such as Mosul and Tal Afar.", mosul, **move),
+        mention("a", 10, "Some groups have evacuated headquarters in cities such as Mosul and Tal Afar.", MOSUL, **MOVE),
         mention("b", 10, "They started evacuating bases in urban areas like Mosul and Tal Afar.",
-                {"place_text": "Tal Afar"}, **move),
+                {"place_text": "Tal Afar"}, **MOVE),
     ])
     assert len(merge_events(mentions, articles)) == 1
 
