@@ -16,11 +16,13 @@ Example::
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import Element
 
 from geo.map_payload import map_payload
 from geo.offline import OfflineFigure, iframe_html, offline_html
@@ -28,6 +30,7 @@ from geo.plugins.event_layer import EventLayer, npm_url
 from geo.plugins.legend import Legend
 from geo.plugins.province_counts import ProvinceCounts
 from geo.plugins.time_filter import TimeFilter
+from timeline.view import generator_of
 
 TILE_LAYERS: dict[str, dict[str, str]] = {
     "OpenStreetMap": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -118,6 +121,8 @@ def event_map(
     data = map_payload(gdf, show_modalities=show_modalities, held_modalities=held_modalities)
     m = EventMap(location=[20, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
                  world_copy_jump=False, width=width, height=height, min_zoom=1, max_zoom=18)
+    m.get_root().header.add_child(Element(f'<meta name="generator" content="{html.escape(generator_of(gdf))}">'),
+                                  name="generator")
     EventLayer(data, tiles=_tiles(tiles), cluster_radius=cluster_radius).add_to(m)
     if time_filter:
         TimeFilter().add_to(m)

@@ -38,6 +38,9 @@ def test_build_writes_every_output_and_accounts_for_every_input(seed_build):
     geojson = json.loads((seed_build / "events.geojson").read_text())
     assert geojson["metadata"]["model"] == manifest["model"]
     assert set(pd.read_csv(seed_build / "events.csv")["model"]) == {manifest["model"]}
+    for page in ("timeline.html", "map.html"):
+        assert f'<meta name="generator" content="event-atlas ' in (seed_build / page).read_text()
+        assert f"; model {manifest['model']}" in (seed_build / page).read_text()
 
 
 def _asserted(events: pd.DataFrame) -> pd.DataFrame:

