@@ -94,16 +94,18 @@ def open_everything(record, path) -> tuple[int, bool]:
     page.goto(path.as_uri())
     page.wait_for_timeout(800)
     opened, shown = 0, False
-    for selector in CLICKABLE:
-        for element in page.query_selector_all(selector)[:40]:
-            try:
-                element.hover(force=True, timeout=500)
-                element.click(force=True, timeout=500)
-                opened += 1
-            except Exception:  # detached or hidden after an earlier click: nothing to open
-                continue
-            page.wait_for_timeout(20)
-            shown = shown or "window.__xss" in page.evaluate("document.body.innerText")
+    for frame in page.frames:  # the linked view holds the timeline in a same-origin frame
+        for selector in CLICKABLE:
+            for element in frame.query_selector_all(selector)[:40]:
+                try:
+                    element.hover(force=True, timeout=500)
+                    element.click(force=True, timeout=500)
+                    opened += 1
+                except Exception:  # detached or hidden after an earlier click: nothing to open
+                    continue
+                page.wait_for_timeout(20)
+                shown = shown or any("window.__xss" in f.evaluate("document.body ? document.body.innerText : ''")
+                                     for f in page.frames)
     page.wait_for_timeout(500)
     return opened, shown
 
@@ -112,8 +114,9 @@ def assert_inert(record) -> None:
     assert record.dialogs == []
     assert record.requests == []
     assert record.errors == []
-    assert record.page.evaluate("typeof window.__xss") == "undefined"
-    assert record.page.evaluate(INJECTED_ATTRIBUTES) == []
+    for frame in record.page.frames:
+        assert frame.evaluate("typeof window.__xss") == "undefined"
+        assert frame.evaluate(INJECTED_ATTRIBUTES) == []
 
 
 @pytest.mark.browser
