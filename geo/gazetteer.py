@@ -577,15 +577,6 @@ def _write_tsv(path: Path, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
-def region_shapes() -> dict[str, dict]:
-    """GeoJSON geometries (dicts) of countries and Natural Earth 50m provinces, keyed by geonameid."""
-    out = {}
-    for fname in ("ne_admin0_50m.geojson", "ne_admin1_50m.geojson"):
-        for f in json.loads((DATA_DIR / fname).read_text(encoding="utf-8"))["features"]:
-            out[f["properties"]["geonameid"]] = f["geometry"]
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m geo.gazetteer build [--force] | derive SHARED_DIR | lookup NAME...``"""
     argv = list(sys.argv[1:] if argv is None else argv)
