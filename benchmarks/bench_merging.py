@@ -4,7 +4,7 @@
     .venv/bin/python -m benchmarks.bench_merging --quick    # no background corpora, small scaling run
 
 Quality is measured on the project's own merging test set (``tests/data/merging``: a development
-part the settings were tuned on and a held-out part written afterwards), end to end: the real
+part the settings were tuned on and three held-out parts written afterwards), end to end: the real
 pipeline finds the mentions, gold anchors align them, and pairwise scores compare the merged events
 with the gold ones (false merges apart from missed merges). Two baselines run on the same mentions:
 ``exact key`` (same event type, GeoNames id and start date) and ``no merging``.
@@ -37,9 +37,10 @@ SECTION = ROOT / "benchmarks" / "sections" / "merging.md"
 MERGING_SET = ROOT / "tests" / "data" / "merging"
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 SEEDS = ROOT / "data" / "articles"
-PARTS = {"dev": ".", "holdout": "holdout", "holdout2": "holdout2"}
+PARTS = {"dev": ".", "holdout": "holdout", "holdout2": "holdout2", "holdout3": "holdout3", "holdout4": "holdout4"}
 """Parts of the merging test set: tuned on (dev), looked at for error analysis after tuning
-(holdout), and written after everything was fixed (holdout2; see benchmarks/sections/merging.md)."""
+(holdout), written after tuning (holdout2, holdout3: their first runs led to changes), written after
+the last change and measured once (holdout4); see benchmarks/sections/merging.md."""
 
 
 def timed(function, *args, **kwargs):
@@ -56,6 +57,18 @@ def exact_key_baseline(mentions: pd.DataFrame) -> pd.Series:
     return pd.Series(keys, index=mentions.index)
 
 
+def cross_kind_pairs(predicted: pd.Series, gold: pd.Series, kinds: pd.Series) -> dict:
+    """Merged pairs whose mentions differ in kind (family or modality class): how many, and how many
+    of them are one gold event."""
+    merged = correct = 0
+    for _, members in pd.DataFrame({"gold": gold, "kind": kinds}).groupby(predicted, sort=True):
+        for (g1, k1), (g2, k2) in itertools.combinations(zip(members["gold"], members["kind"]), 2):
+            if k1 != k2:
+                merged += 1
+                correct += g1 == g2
+    return {"merged": merged, "correct": correct}
+
+
 def merging_quality(directory: Path, extract) -> dict:
     """End-to-end merging scores on one part of the merging test set."""
     articles, gold_stories, anchors = load_merging_set(directory)
@@ -66,7 +79,8 @@ def merging_quality(directory: Path, extract) -> dict:
     gold = align_mentions(mentions, anchors)
     (events, merge_s) = timed(merge_events, mentions, articles, stories)
     texts = {a: f"{t}\n{x}" for a, t, x in zip(articles["article_id"], articles["title"], articles["text"])}
-    linked = link_mentions(mentions, dict(zip(articles["article_id"], stories)), texts=texts)
+    linked = link_mentions(mentions, dict(zip(articles["article_id"], stories)), texts=texts,
+                           published=dict(zip(articles["article_id"], articles["published"])))
     aligned = gold.notna()
     kinds = pd.Series([f"{_family(t, s)}|{m}" for t, s, m in zip(mentions["event_type"], mentions["sub_event_type"],
                                                                 mentions["modality"])], index=mentions.index)
@@ -78,6 +92,7 @@ def merging_quality(directory: Path, extract) -> dict:
         "stories": evaluate_merging(stories, gold_stories),
         "merging": evaluate_merging(linked[aligned], gold[aligned]),
         "within_kind": evaluate_merging(linked[aligned], (gold + "|" + kinds)[aligned]),
+        "cross_kind": cross_kind_pairs(linked[aligned], gold[aligned], kinds[aligned]),
         "exact_key": evaluate_merging(exact_key_baseline(mentions)[aligned], gold[aligned]),
         "no_merging": evaluate_merging(pd.Series(range(int(aligned.sum())), index=gold[aligned].index), gold[aligned]),
         "rows": len(events), "articles_with_no_event": len(set(articles["article_id"]) - covered),
@@ -140,8 +155,8 @@ def background(eval_dir: Path) -> dict | None:
 
 
 def scaling(mentions: pd.DataFrame, articles: pd.DataFrame, factors=(2, 8)) -> dict:
-    """link_mentions time on the dev mentions copied ``factor`` times with dates moved a week per
-    copy (distinct events), against the time of one copy: ~factor for linear growth."""
+    """link_mentions time (best of three runs) on the dev mentions copied ``factor`` times with dates
+    moved a week per copy (distinct events), against the time of one copy: ~factor for linear growth."""
     def copies(k: int) -> pd.DataFrame:
         parts = []
         for n in range(k):
@@ -154,12 +169,16 @@ def scaling(mentions: pd.DataFrame, articles: pd.DataFrame, factors=(2, 8)) -> d
         return pd.concat(parts, ignore_index=True)
 
     stories = dict(zip(articles["article_id"], articles["story_id"]))
-    _, one_s = timed(link_mentions, mentions, stories)
+
+    def best_of_three(*args) -> float:  # the machine is shared: the fastest run is the least disturbed
+        return min(timed(link_mentions, *args)[1] for _ in range(3))
+
+    one_s = best_of_three(mentions, stories)
     out = {"mentions": len(mentions), "one_s": one_s}
     for k in factors:
         big = copies(k)
         big_stories = {f"{a}~{n}": f"{s}~{n}" for a, s in stories.items() for n in range(k)}
-        _, seconds = timed(link_mentions, big, big_stories)
+        seconds = best_of_three(big, big_stories)
         out[f"x{k}"] = {"mentions": len(big), "seconds": seconds, "ratio": seconds / one_s}
     return out
 
@@ -206,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             row(f"{part}: missed merges (missed / coreferent pairs)", f"{pct(m['missed_merge_rate'])} "
                 f"({m['coreferent_pairs'] - m['correct_pairs']} / {m['coreferent_pairs']})", "",
                 f"exact key {pct(e['missed_merge_rate'])}"),
-            row(f"{part}: merge F1 within one kind and modality (what typing leaves to merging)",
-                f"{r['within_kind']['f1']:.3f} ({r['within_kind']['precision']:.3f} / {r['within_kind']['recall']:.3f})"),
+            row(f"{part}: merged pairs across kinds or modalities (correct / merged)",
+                f"{r['cross_kind']['correct']} / {r['cross_kind']['merged']}"),
             row(f"{part}: story grouping F1 (P / R), {r['articles']} articles",
                 f"{r['stories']['f1']:.3f} ({r['stories']['precision']:.3f} / {r['stories']['recall']:.3f})"),
             row(f"{part}: articles in no event's sources", str(r["articles_with_no_event"]), "0 (or in manifest)"),

@@ -13,6 +13,15 @@ outlets made of it). *Events* are real-world happenings; one event may be report
 stories, and one story reports several events. :func:`merge_events` joins the event mentions of
 all articles into one row per event, with every report listed in ``sources``.
 
+Which mentions are one event (:func:`link_mentions`): mentions of one kind with compatible dates,
+places, actors and wording; mentions of related kinds (arrests or tear gas at a protest, arson during
+an attack, a ceasefire that is agreed: :data:`RELATED_FAMILIES`) only on strong evidence; the merged
+row takes its type by vote (:func:`_event_kind`). Modality: asserted reports merge with asserted
+ones, plans, threats and conditions (intended, hypothetical) with each other, negations with
+negations. An asserted mention joins a plan only within one sentence ("agreed to an immediate
+ceasefire"), and the row is then asserted, as ACLED keeps the asserted event; otherwise a threat or a
+plan is its own record, apart from the attack that may follow it.
+
 Example::
 
     >>> stories = group_stories(articles)                       # doctest: +SKIP
@@ -52,8 +61,11 @@ STORY_LENGTH_TERM = 0.28
 """Two articles are linked at ``STORY_THRESHOLD + STORY_LENGTH_TERM / sqrt(n)``, n the smaller
 feature set: topic words make up more of a short text, so unrelated short reports on one topic
 overlap more (0.26 for 23 features, 0.22 for 220, 0.21 for 1,000)."""
-STORY_WINDOW_DAYS = 7
-"""Two dated articles more than this many days apart are never rewrites of one story."""
+STORY_WINDOW_DAYS = 2
+"""Two dated articles more than this many days apart are never rewrites of one story: outlets
+rewrite a wire report within a day or two (every dated story of the merging test set spans at most
+one day); a report three days later that repeats the names and figures is a follow-up ("new strikes
+on the port"), an independent source."""
 NUM_PERM = 128
 """MinHash permutations (fixed, with a fixed seed, so story ids are the same on every run)."""
 MINHASH_SEED = 1
@@ -91,7 +103,7 @@ def article_features(text: str) -> set[str]:
     once more (tagged ``@``), so the names and figures rewrites keep weigh twice.
 
     >>> sorted(article_features("Militias left Mosul in 2025."))
-    ['2025', '@2025', '@milit', '@mosul', 'left', 'milit', 'mosul']
+    ['2025', '@2025', '@militi', '@mosul', 'left', 'militi', 'mosul']
     """
     out: set[str] = set()
     for m in _WORD.finditer(text or ""):
@@ -293,14 +305,18 @@ def infer_publication(articles: pd.DataFrame, stories: pd.Series) -> pd.DataFram
 class MergeSettings:
     """Weights and thresholds of :func:`link_mentions` (tuned on ``tests/data/merging``).
 
-    Two mentions of one family (:func:`_family`) and one modality, with compatible
+    Two mentions of one family (:func:`_family`) and one modality class (:func:`_modality_class`),
+    or of related families (:data:`RELATED_FAMILIES`, see :func:`_kind_relation`), with compatible
     dates and places, get the score::
 
         sentence similarity + actor_weight * actor overlap + place bonus + date bonus
         + same_trigger + same_story (or same_article) - kind penalty - other_numbers
 
-    (similarities in [0, 1]; ``other_numbers`` when the sentences give counts and none agree: "40
-    arrested" and "12 arrested" are two events) and are mergeable when it reaches ``threshold``, or
+    (similarities in [0, 1]; the kind penalty is ``other_kind`` for related families, else
+    ``other_event_type`` or ``other_sub_event_type``; ``other_numbers`` when the sentences of two
+    articles give counts and none agree: "40 arrested" and "12 arrested" are two events; related
+    families need sentences ``min_related_text`` alike, or one sentence or story, see
+    :func:`_pair_score`) and are mergeable when it reaches ``threshold``, or
     ``threshold_unknown_place`` when a place is unknown (a missing place vetoes nothing, so the
     rest must agree more). Mentions from different stories lose ``no_text_evidence`` when
     sentence, actors and trigger alone give less than ``min_text_evidence``. Clusters join when
@@ -321,6 +337,8 @@ class MergeSettings:
     same_article: float = 0.5
     other_sub_event_type: float = 0.1
     other_event_type: float = 0.1
+    other_kind: float = 0.2
+    min_related_text: float = 0.25
     near_date: float = 0.2
     date_slack_days: int = 1
     lookback_days: int = PUBLICATION_LOOKBACK_DAYS
@@ -351,7 +369,8 @@ def mention_keys(mentions: pd.DataFrame) -> pd.Series:
 class _Mention:
     """What the pair test needs of one mention, prepared once."""
 
-    family: tuple
+    kind: str | None
+    modality: str
     event_type: str | None
     sub_event_type: str | None
     article_id: str
@@ -366,6 +385,7 @@ class _Mention:
     admin1: str | None
     country: str | None
     place_words: frozenset
+    place_names: frozenset
     place_inherited: bool
     article_words: frozenset
     sentence_words: frozenset
@@ -373,6 +393,8 @@ class _Mention:
     numbers: frozenset
     actor_stems: frozenset
     trigger_stem: str | None
+    object_of_reaction: bool
+    reference: bool
 
 
 _VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -380,10 +402,10 @@ _DEMONSTRATIONS = frozenset({"Protests", "Riots"})
 
 
 def _family(event_type: str | None, sub_event_type: str | None) -> str | None:
-    """Which kinds may be one event: violent event types together (a drone strike that kills three
-    fighters is typed as a strike by one outlet and a clash by another), protests and riots together,
-    and each kind of strategic development on its own (talks, a ceasefire and an agreement reached
-    at the talks are three events)."""
+    """Which kinds are one kind for merging: violent event types together (a drone strike that kills
+    three fighters is typed as a strike by one outlet and a clash by another), protests and riots
+    together, and each kind of strategic development on its own (talks, a ceasefire and an
+    agreement reached at the talks are three events)."""
     if event_type in _VIOLENCE:
         return "violence"
     if event_type in _DEMONSTRATIONS:
@@ -391,20 +413,111 @@ def _family(event_type: str | None, sub_event_type: str | None) -> str | None:
     return f"{event_type}/{sub_event_type}"
 
 
-def _prepare(row, story_id: str | None, article_words: frozenset = frozenset()) -> _Mention:
+RELATED_FAMILIES: dict[frozenset, str] = {frozenset(pair): link for *pair, link in (
+    ("violence", "Strategic developments/Looting/property destruction", "part"),
+    ("demonstration", "Strategic developments/Arrests", "part"),
+    ("demonstration", "Strategic developments/Demand", "part"),
+    ("Strategic developments/Agreement", "Strategic developments/Ceasefire", "part"),
+    ("demonstration", "violence", "text"),
+)}
+"""Pairs of families (:func:`_family`) whose mentions may be one event, but only on strong evidence
+(:func:`_pair_score`). ``part``: one is commonly a part of the other, so two mentions in one story
+may be one event: arson or looting during an attack, arrests at a demonstration (ACLED's "Protest
+with intervention"), the demands a demonstration makes, a ceasefire that is agreed ("agreed to an
+immediate ceasefire"). ``text``: only when the sentences say so (one sentence, or alike sentences):
+"police fired tear gas at the protesters" is the protest, but a grenade thrown in the same town that
+night is not. The events component types such parts of one event apart, and different outlets type
+one event differently."""
+
+SECONDARY_FAMILIES = frozenset({"Strategic developments/Looting/property destruction",
+                                "Strategic developments/Arrests", "Strategic developments/Demand",
+                                "Strategic developments/Ceasefire"})
+"""Families that describe a part or consequence of a larger event: in a merged event that also has
+other kinds, their mentions count half when the row's type is chosen (:func:`_event_kind`)."""
+
+_UNREALISED = frozenset({"intended", "hypothetical"})
+_REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condemned", "denounce", "denouncing",
+                             "denounced", "decry", "decrying", "decried"})
+"""Words that, just before a trigger, make its event what a protest or statement reacts to ("marched
+to protest against the drone strike"), not a part of it."""
+
+
+_REFERENCE_CUE = re.compile(r"\b(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before|since)\b", re.IGNORECASE)
+"""A follow-up's time reference ("on Friday, three days after the raid in which ..."): the events
+named after it are earlier (or later) events the sentence measures time from."""
+
+
+def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) -> bool:
+    """Whether the trigger comes after a :data:`_REFERENCE_CUE` in its sentence.
+
+    >>> _after_reference_cue("Troops clashed on Friday, three days after the raid.", 0, 46)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
+        return False
+    cue = _REFERENCE_CUE.search(sentence)
+    return cue is not None and cue.end() <= int(trigger_start) - int(sentence_start)
+
+
+def _object_of_reaction(sentence: str | None, sentence_start, trigger_start) -> bool:
+    """Whether one of the three words before the trigger is a :data:`_REACTION_WORDS` word.
+
+    >>> _object_of_reaction("Hundreds marched to protest against the drone strike.", 0, 40)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
+        return False
+    before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))])
+    return any(w in _REACTION_WORDS for w in before[-3:])
+
+
+def _modality_class(modality: str | None, start: date | None, published: date | None) -> str:
+    """``asserted``, ``unrealised`` (intended or hypothetical: plans, threats and conditions, which
+    outlets word with different certainty) or ``negated``. A report cannot assert that something
+    happened after it was published: an asserted mention dated wholly after its article's
+    publication day ("the union announced a strike next week") is unrealised."""
+    modality = modality or "asserted"
+    if modality in _UNREALISED:
+        return "unrealised"
+    if modality == "asserted" and start is not None and published is not None and start > published:
+        return "unrealised"
+    return modality
+
+
+def _block_of(family: str | None) -> str | None:
+    """The family that stands for every family linked to ``family`` by :data:`RELATED_FAMILIES`
+    (directly or through others): mentions are only compared within one block."""
+    seen, todo = {family}, [family]
+    while todo:
+        current = todo.pop()
+        for pair in sorted(RELATED_FAMILIES, key=sorted):
+            if current in pair:
+                for other in pair - seen:
+                    seen.add(other)
+                    todo.append(other)
+    return min(seen, key=str)
+
+
+def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
+             published: date | None = None, aliases: frozenset = frozenset()) -> _Mention:
     basis = row.get("date_basis") or "undated"
     start, end = _day(row.get("date_start")), _day(row.get("date_end"))
     if start and not end:
         end = start
     if end and not start:
         start = end
+    reaction = _object_of_reaction(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
+    reference = _after_reference_cue(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
+    if reference:
+        start = end = None  # the sentence's date is the follow-up's, not this earlier event's
     if start is None:
         basis = "undated"
     actors = " ".join(str(row.get(c)) for c in ("actor1", "actor2") if not _missing(row.get(c)))
     trigger = _words(row.get("trigger"))
     event_type = _value(row.get("event_type"))
     return _Mention(
-        family=(_family(event_type, _value(row.get("sub_event_type"))), _value(row.get("modality")) or "asserted"),
+        kind=_family(event_type, _value(row.get("sub_event_type"))),
+        modality=_modality_class(_value(row.get("modality")), start, published),
         event_type=event_type, sub_event_type=_value(row.get("sub_event_type")),
         article_id=str(row["article_id"]), story_id=story_id,
         sentence_start=None if _missing(row.get("sentence_start")) else int(row.get("sentence_start")),
@@ -414,13 +527,16 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset()) 
         level=_value(row.get("geo_level")),
         admin1=_value(row.get("admin1")), country=_value(row.get("country")),
         place_words=frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col))),
-        place_inherited=_missing(row.get("place_text")),
+        place_names=aliases | frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col))),
+        place_inherited=_missing(row.get("place_text")) or reaction,
         article_words=article_words,
         sentence_words=frozenset(_words(row.get("sentence"))),
         sentence_stems=frozenset(_stems(row.get("sentence"))),
         numbers=_numbers(row.get("sentence"), row.get("date_text")),
         actor_stems=frozenset(_stems(actors, 5)),
         trigger_stem=trigger[-1][:5] if trigger else None,
+        object_of_reaction=reaction,
+        reference=reference,
     )
 
 
@@ -446,8 +562,23 @@ def _date_relation(a: _Mention, b: _Mention, lookback: int, slack: int) -> str |
 
 
 def _named_in(m: _Mention, words: frozenset) -> bool:
-    """Whether a word of the place text or gazetteer name of ``m``'s place occurs in ``words``."""
-    return any(w in words for w in m.place_words if len(w) > 2)
+    """Whether a word of the place text or gazetteer name of ``m``'s place, or of any spelling the
+    articles use for it (:func:`_place_aliases`), occurs in ``words``."""
+    return any(w in words for w in m.place_names if len(w) > 2)
+
+
+def _place_aliases(rows: list[dict]) -> dict[str, frozenset]:
+    """The words of every place text the mentions give for each GeoNames id: a mention whose place
+    is only its article's ("the port", resolved to "Al Ḩudaydah") is named "Hodeidah" elsewhere.
+
+    >>> sorted(_place_aliases([{"geonameid": "79415", "place_text": "Hodeidah port"}])["79415"])
+    ['hodeidah', 'port']
+    """
+    out: dict[str, set] = {}
+    for row in rows:
+        if not _missing(row.get("geonameid")) and not _missing(row.get("place_text")):
+            out.setdefault(str(row["geonameid"]), set()).update(_words(row["place_text"]))
+    return {g: frozenset(w) for g, w in sorted(out.items())}
 
 
 def _place_relation(a: _Mention, b: _Mention) -> str | None:
@@ -488,9 +619,43 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
     return "differ" if a.place_inherited or b.place_inherited or same_story else None
 
 
+def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
+    """``"same"`` (one family and modality class), ``"part"`` or ``"text"`` (families linked by
+    :data:`RELATED_FAMILIES`, one modality class, or an asserted and an unrealised mention of one
+    sentence: "agreed to an immediate ceasefire" is one agreement, and ACLED keeps the asserted
+    event), ``"distant"`` (families only linked through others: arrests and tear gas at one
+    protest) or None (never one event: a threat and the attack that may follow are two records;
+    a protest and the strike it protests against)."""
+    if same_sentence and a.reference != b.reference:
+        return None  # "clashed on Friday, three days after the raid": the raid is another event
+    if a.kind == b.kind:
+        return "same" if a.modality == b.modality else None
+    if same_sentence and (a.object_of_reaction or b.object_of_reaction):
+        return None  # "marched to protest against the drone strike": the strike is what is protested
+    link = RELATED_FAMILIES.get(frozenset((a.kind, b.kind)))
+    if link is None:
+        return "distant" if a.modality == b.modality else None
+    if a.modality == b.modality:
+        return link
+    if {a.modality, b.modality} == {"asserted", "unrealised"}:
+        return link if same_sentence else "distant"
+    return None
+
+
 def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | None:
-    """The merge score of two mentions of one family minus the threshold that applies (so a pair
-    is mergeable at 0 or more), or None when they cannot be one event (dates or places differ)."""
+    """The merge score of two mentions minus the threshold that applies (so a pair is mergeable at
+    0 or more), or None when they cannot be one event (kinds, modalities, dates or places differ).
+
+    Mentions of related kinds (:func:`_kind_relation`) need strong evidence and lose ``other_kind``:
+    no differing places, and one sentence, sentences at least ``min_related_text`` alike, or (for
+    ``part`` links) one story. Without it, and for ``distant`` kinds, the pair is *neutral*: it
+    scores ``average_margin``, so it never merges two mentions itself and neither helps nor blocks
+    the join of two clusters that other pairs link."""
+    same_sentence = (a.article_id == b.article_id and a.sentence_start is not None
+                     and a.sentence_start == b.sentence_start)
+    kinds = _kind_relation(a, b, same_sentence)
+    if kinds is None:
+        return None
     dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
     if dates is None:
         return None
@@ -498,11 +663,14 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
             and (a.geonameid, a.place_words) != (b.geonameid, b.place_words)):
         return None  # one trigger, coordinated places ("evacuated Mosul and Anbar"): one event per place
     place = _place_relation(a, b)
-    if place is None:
+    if place is None or kinds != "same" and place == "differ":
         return None
-    same_sentence = (a.article_id == b.article_id and a.sentence_start is not None
-                     and a.sentence_start == b.sentence_start)
-    score = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
+    similarity = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
+    same_story = a.story_id is not None and a.story_id == b.story_id
+    if kinds == "distant" or kinds != "same" and similarity < settings.min_related_text and not (
+            kinds == "part" and same_story):
+        return settings.average_margin
+    score = similarity
     if a.actor_stems and b.actor_stems:
         overlap = len(a.actor_stems & b.actor_stems) / min(len(a.actor_stems), len(b.actor_stems))
         score += settings.actor_weight * overlap
@@ -513,13 +681,15 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     score += {"same": settings.same_place, "nested": settings.nested_place,
               "differ": -settings.other_place}.get(place, 0.0)
     score += {"both": settings.both_dated, "near": -settings.near_date}.get(dates, 0.0)
-    if a.numbers and b.numbers and not a.numbers & b.numbers:
+    if a.numbers and b.numbers and not a.numbers & b.numbers and a.article_id != b.article_id:
         score -= settings.other_numbers
-    if a.article_id == b.article_id:
+    if a.article_id == b.article_id and (kinds != "text" or same_sentence):
         score += settings.same_article
-    elif a.story_id is not None and a.story_id == b.story_id:
+    elif same_story:
         score += settings.same_story
-    if a.event_type != b.event_type:
+    if kinds != "same":
+        score -= settings.other_kind
+    elif a.event_type != b.event_type:
         score -= settings.other_event_type
     elif a.sub_event_type and b.sub_event_type and a.sub_event_type != b.sub_event_type:
         score -= settings.other_sub_event_type
@@ -543,21 +713,25 @@ def _date_candidates(block: list[int], prepared: list[_Mention], settings: Merge
             if start > end:
                 break
             yield i, j
+    position = {i: x for x, i in enumerate(undated)}
     for x, i in enumerate(undated):
         for j in block:
-            if j != i and (prepared[j].basis != "undated" or undated.index(j) > x):
+            if j != i and position.get(j, len(undated)) > x:
                 yield i, j
 
 
 def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
-                  settings: MergeSettings | None = None, texts: dict | None = None) -> pd.Series:
+                  settings: MergeSettings | None = None, texts: dict | None = None,
+                  published: dict | None = None) -> pd.Series:
     """The event each mention belongs to: ``ev-`` + 12 hex digits of a hash of the sorted keys
     (:func:`mention_keys`) of the event's mentions, on ``mentions.index``.
 
     ``stories`` maps article ids to story ids (rewrites of one story more likely report one event);
     ``texts`` maps article ids to their title and text (to see whether a report names a place).
-    Only mentions of one family (:func:`_family`) and modality are compared; a pair
-    is mergeable when its :func:`_pair_score` is 0 or more. Clusters grow from the best-scoring
+    ``published`` maps article ids to their (possibly inferred) publication time: an asserted
+    mention dated after it is a plan (:func:`_modality_class`). Mentions are compared within
+    blocks of related families (:func:`_block_of`); a pair is mergeable when its
+    :func:`_pair_score` is 0 or more. Clusters grow from the best-scoring
     mergeable pairs down; two clusters join only when no cross pair is incompatible (dates or
     places differ) and the cross pairs' mean score is at least ``average_margin``, so one vague
     mention cannot chain two different events together.
@@ -567,11 +741,15 @@ def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
     keys = mention_keys(mentions).tolist()
     rows = mentions.to_dict("records")
     words = {a: frozenset(_words(t)) for a, t in (texts or {}).items()}
-    prepared = [_prepare(r, stories.get(str(r["article_id"])), words.get(str(r["article_id"]), frozenset()))
+    days = {str(a): _day(d) for a, d in (published or {}).items()}
+    aliases = _place_aliases(rows)
+    prepared = [_prepare(r, stories.get(str(r["article_id"])), words.get(str(r["article_id"]), frozenset()),
+                         days.get(str(r["article_id"])),
+                         aliases.get(str(r["geonameid"]), frozenset()) if not _missing(r.get("geonameid")) else frozenset())
                 for r in rows]
-    blocks: dict[tuple, list[int]] = {}
+    blocks: dict[str | None, list[int]] = {}
     for i in sorted(range(len(rows)), key=keys.__getitem__):
-        blocks.setdefault(prepared[i].family, []).append(i)
+        blocks.setdefault(_block_of(prepared[i].kind), []).append(i)
 
     cluster_of = list(range(len(rows)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(rows))}
@@ -625,16 +803,18 @@ def _offset(value) -> int:
 
 
 def _representative_date(members: list[dict]) -> dict:
-    """The date columns of the member with the best date: the most reliable basis first
-    (explicit, then resolved in the text, against a printed publication time, against an inferred
-    one, publication-dated, undated), then the finest precision, the narrowest interval and the
+    """The date columns of the member with the best date: members named after a follow-up reference
+    ("three days after the raid") last, as their date is the follow-up's; then the most reliable
+    basis (explicit, then resolved in the text, against a printed publication time, against an
+    inferred one, publication-dated, undated), the finest precision, the narrowest interval and the
     first source. Among publication-dated members, the earliest report's date."""
     def rank(row) -> tuple:
         start, end = _day(row["date_start"]), _day(row["date_end"])
         width = (end - start).days if start and end else 10 ** 6
         if row["date_basis"] in ("publication", "inferred") and not _value(row["date_text"]):
             width = (end or date.max).toordinal()
-        return (_BASIS_RANK.get(row["date_basis"], 5), _PRECISION_RANK.get(row["date_precision"], 9),
+        reference = _after_reference_cue(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
+        return (reference, _BASIS_RANK.get(row["date_basis"], 5), _PRECISION_RANK.get(row["date_precision"], 9),
                 width, row["_order"])
     best = min(members, key=rank)
     return {c: _value(best.get(c)) for c in ("date_start", "date_end", "date_precision", "date_modifier",
@@ -657,6 +837,56 @@ def _representative_place(members: list[dict]) -> dict:
     best = min(resolved, key=lambda r: (r.get("geo_precision") if not _missing(r.get("geo_precision")) else 9,
                                         -counts[str(r["geonameid"])], r["_order"]))
     return {c: _value(best.get(c)) for c in _PLACE_COLUMNS}
+
+
+_VOTE = {"asserted": 2, "unrealised": 1, "negated": 1}
+
+
+def _event_kind(members: list[dict]) -> dict:
+    """``event_type``, ``sub_event_type``, ``plover`` and ``modality`` of a merged event, by a
+    weighted vote of its members (ties to the first source's).
+
+    The row is asserted when any member is (ACLED keeps the asserted event: "agreed to an
+    immediate ceasefire" is an asserted agreement), else unrealised (``intended`` unless every member
+    says ``hypothetical``; an asserted mention dated after its publication is ``intended``), else
+    negated. Only members of that modality vote; the kinds of :data:`SECONDARY_FAMILIES` (arrests,
+    looting, demands, a ceasefire agreed) count half, so an attack with arson is an attack and a
+    march with arrests a protest. A protest with arrests or violence among its members is a
+    "Protest with intervention", as ACLED codes it.
+
+    >>> _event_kind([{"event_type": "Protests", "sub_event_type": "Peaceful protest", "plover": "PROTEST",
+    ...               "modality": "asserted", "_modality": "asserted", "_order": 0},
+    ...              {"event_type": "Strategic developments", "sub_event_type": "Arrests", "plover": "COERCE",
+    ...               "modality": "asserted", "_modality": "asserted", "_order": 1}])["sub_event_type"]
+    'Protest with intervention'
+    """
+    best = max(_VOTE.get(r["_modality"], 0) for r in members)
+    voters = [r for r in members if _VOTE.get(r["_modality"], 0) == best]
+    modality = voters[0]["_modality"]
+    if modality == "unrealised":
+        modality = "hypothetical" if all(r["modality"] == "hypothetical" for r in voters) else "intended"
+
+    def weight(r) -> float:
+        return 0.5 if _family(_value(r["event_type"]), _value(r["sub_event_type"])) in SECONDARY_FAMILIES else 1.0
+
+    def winner(rows: list[dict], column: str):
+        totals: dict = {}
+        for r in rows:
+            if not _missing(r.get(column)):
+                totals[r[column]] = totals.get(r[column], 0.0) + weight(r)
+        if not totals:
+            return None
+        return min((r for r in rows if r.get(column) in totals), key=lambda r: (-totals[r[column]], r["_order"]))[column]
+
+    event_type = winner(voters, "event_type")
+    typed = [r for r in voters if r.get("event_type") == event_type] or voters
+    sub_event_type = winner(typed, "sub_event_type")
+    plover = winner([r for r in typed if r.get("sub_event_type") == sub_event_type] or typed, "plover")
+    if event_type == "Protests" and sub_event_type == "Peaceful protest" and any(
+            _family(r.get("event_type"), r.get("sub_event_type")) in ("violence", "Strategic developments/Arrests")
+            for r in voters):
+        sub_event_type = "Protest with intervention"
+    return {"event_type": event_type, "sub_event_type": sub_event_type, "plover": plover, "modality": modality}
 
 
 def _most_common(members: list[dict], column: str) -> object:
@@ -684,7 +914,9 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
       sorted by (published, article_id), ``published`` empty when it was only inferred, ``sentence``
       the article's first evidence sentence for the event; ``source_count`` counts them and
       ``independent_source_count`` counts their stories (rewrites of one wire story count once).
-    - Representative values: kind and PLOVER code by majority; date from the member with the most
+    - Representative values: kind, PLOVER code and modality by weighted vote (:func:`_event_kind`:
+      asserted members outvote plans, arrests count half beside a protest, a protest with arrests or
+      violence is a "Protest with intervention"); date from the member with the most
       reliable, most precise date (:func:`_representative_date`); place from the member with the
       most precise place (:func:`_representative_place`); actors by majority; trigger, sentence,
       article_id and story_id from the first source.
@@ -719,7 +951,8 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
     m = m.reset_index(drop=True)
     m["article_id"] = m["article_id"].astype(str)
     texts = {a: f"{field(a, 'title') or ''}\n{field(a, 'text') or ''}" for a in set(m["article_id"])}
-    event_ids = link_mentions(m, story_of, settings, texts).tolist()
+    published = {a: field(a, "published") for a in set(m["article_id"])}
+    event_ids = link_mentions(m, story_of, settings, texts, published).tolist()
     records = m.to_dict("records")
     order_keys = [_source_order(shown(r["article_id"]), r["article_id"])
                   + (_offset(r.get("sentence_start")), _offset(r.get("trigger_start"))) for r in records]
@@ -730,6 +963,8 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
             record.setdefault(column, None)
         if record["article_id"] in inferred and record["date_basis"] in _DCT_BASES:
             record["date_basis"] = "inferred"
+        record["_modality"] = _modality_class(_value(record["modality"]), _day(record["date_start"]),
+                                              _day(published[record["article_id"]]))
         record["_order"] = rank[key]
         groups.setdefault(event_id, []).append(record)
 
@@ -746,10 +981,7 @@ def merge_events(mentions: pd.DataFrame, articles: pd.DataFrame, stories: pd.Ser
         ordered = sorted(sources.values(), key=lambda s: _source_order(s["published"], s["article_id"]))
         row = {
             "event_id": event_id,
-            "event_type": _most_common(members, "event_type"),
-            "sub_event_type": _most_common(members, "sub_event_type"),
-            "plover": _most_common(members, "plover"),
-            "modality": _value(first["modality"]) or "asserted",
+            **_event_kind(members),
             **_representative_date(members),
             **_representative_place(members),
             "actor1": _most_common(members, "actor1"),
