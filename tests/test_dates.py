@@ -289,3 +289,86 @@ def test_financial_periods():
 def test_the_fall_of_a_regime_is_not_a_season():
     assert resolve_relative_date("after the fall of President Bashar al-Assad's regime", "2025-04-07") is None
     assert resolve_relative_date("in the fall of 2024", "2025-04-07")["value"] == "2024-FA"
+
+
+def test_bare_month_near_the_new_year_follows_the_tense():
+    # written on Dec 30: a past-tense January is last January, a future one the next
+    assert resolve_relative_date("The plant closed in January.", "2024-12-30")["value"] == "2024-01"
+    assert resolve_relative_date("The plant will close in January.", "2024-12-30")["value"] == "2025-01"
+    # "since March" lies behind the DCT whatever the rest of the clause says
+    text = "The carrier has been on patrol since March and was scheduled to return."
+    assert resolve_relative_date(text, "1990-08-13")["value"] == "1990-03"
+    # a deadline a day before the DCT is still this year's, even in a future-tense clause
+    assert resolve_relative_date("They will repatriate the child by Jan. 14.", "2000-01-15")["value"] == "2000-01-14"
+    # "last February" written in March is a year back ("last month" would be this February)
+    assert resolve_relative_date("Two helicopters crashed last February.", "1998-03-01")["value"] == "1997-02"
+    assert resolve_relative_date("It crashed last January.", "1998-06-01")["value"] == "1998-01"
+
+
+def test_future_cues_without_a_copula():
+    assert resolve_relative_date("The talks, set to resume Monday in Belfast.", "1998-03-22")["value"] == "1998-03-23"
+    text = "Protesters were planning to rally on Saturday."
+    assert resolve_relative_date(text, "2000-01-07")["value"] == "2000-01-08"
+
+
+def test_year_end_and_decade_words():
+    r = resolve_relative_date("to complete the deal by year-end", "1989-11-02")
+    assert (r["value"], r["modifier"], r["end"]) == ("1989", "END", "1989-12-31")
+    assert resolve_relative_date("The change is since year-end.", "1989-10-30")["value"] == "1988"
+    assert resolve_relative_date("expected to close around year end", "1989-10-30")["modifier"] == "APPROX"
+    assert resolve_relative_date("numbers dropping through the nineties", "1998-03-03")["value"] == "199"
+    assert resolve_relative_date("in the late sixties", "1998-03-03")["modifier"] == "END"
+
+
+def test_anchored_durations_in_news():
+    # TimeML: "later"/"earlier" is a signal; "three days" is a duration anchored on another event
+    text = "The gap closes slowly. Three days later, the index recovered."
+    (s, e, t), = annotate_text(text, "1989-10-30")
+    assert (text[s:e], t["type"], t["value"]) == ("Three days", "DURATION", "P3D")
+    assert t["start"] == t["end"]  # still the day it points to, for the timeline
+    assert resolve_relative_date("A few days later, it sold.", "1989-10-30")["value"] == "PXD"
+    # a year earlier is a date, not a duration
+    assert resolve_relative_date("up from $3 a year earlier", "1989-10-30")["type"] == "DATE"
+
+
+def test_earnings_periods():
+    text = "For the nine months, net rose to $5 from $4 a year earlier."
+    found = {text[s:e]: t["value"] for s, e, t in annotate_text(text, "1989-10-26")}
+    assert found["a year earlier"] == "1988"  # the year to date, not a quarter
+    assert resolve_relative_date("In the quarter ended July 31, sales fell.", "1989-10-30")["value"] == "1989-Q2"
+    assert resolve_relative_date("earnings for the last half of 1989", "1989-10-26")["value"] == "1989-H2"
+    text = "In March, it received an offer. The following month, it put itself up for sale."
+    found = {text[s:e]: t["value"] for s, e, t in annotate_text(text, "1989-10-27")}
+    assert found["The following month"] == "1989-04"
+    text = "The index closed on Friday, Oct. 27, down 4.5% from the previous Friday."
+    found = {text[s:e]: t["value"] for s, e, t in annotate_text(text, "1989-10-30")}
+    assert found["the previous Friday"] == "1989-10-20"
+
+
+def test_narrative_months_take_the_year_of_the_story():
+    text = ("The war began in 1939. In 1940 the armies met again. In 1944 the front moved. "
+            "In December, the last offensive started. On 21 September, talks failed.")
+    found = {text[s:e]: t["value"] for s, e, t in annotate_text(text, "2009-12-19")}
+    assert found["December"] == "1944-12"
+    assert found["21 September"] == "1944-09-21"  # nearest to the story's date, not the next one
+    ranges = "Eastern Theater 1861-1863. The war went on."
+    assert [t["value"] for _, _, t in annotate_text(ranges, None)] == ["1861", "1863"]
+
+
+def test_generic_and_title_uses_are_not_dates():
+    assert resolve_relative_date("the case is for today's youth what", "2000-01-07") is None
+    assert resolve_relative_date("the people of tomorrow", "2000-01-07") is None
+    assert resolve_relative_date('Baker said on ABC\'s "This Week With David Brinkley" that', "1991-02-25") is None
+    assert resolve_relative_date("from the film High Noon", "1999-03-12") is None
+    assert resolve_relative_date("in today's editions", "1989-10-26")["value"] == "1989-10-26"
+
+
+def test_holiday_weeks_seasons_in_words_and_clock_words():
+    assert resolve_relative_date("during Easter week", "2000-04-17")["value"] == "2000-W16"
+    r = resolve_relative_date("the level we saw in the winter of nineteen ninety-four", "1998-02-23")
+    assert (r["value"], r["text"]) == ("1994-WI", "the winter of nineteen ninety-four")
+    assert resolve_relative_date("he will leave at 4 in the morning", "2000-04-05")["value"] == "2000-04-05T04:00"
+    assert resolve_relative_date("at eight in the evening", "2000-04-05")["value"] == "2000-04-05T20:00"
+    assert resolve_relative_date("at 50% of the then current price", "1989-10-26")["value"] == "PAST_REF"
+    assert resolve_relative_date("the first time in years", "1989-10-26")["value"] == "PXY"
+    assert resolve_relative_date("to sell in the weeks ahead", "1989-10-26")["text"] == "the weeks ahead"

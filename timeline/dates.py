@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -89,7 +90,8 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
           r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.?|Sep\.|Oct\.|Nov\.|Dec\.)")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)"
-_YEAR = r"(?<![\d$.,'])(?<!\d-)(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|s\b|-\d)"
+_YEAR = (r"(?<![\d$.,'])(?:(?<=\d{4}-)|(?<!\d-))(?:1[5-9]\d\d|20\d\d)"  # a year, also either end of "1861-1865"
+         r"(?![\d%]|,\d|\.\d|s\b|-(?!(?:1[5-9]|20)\d\d(?![\d-]))\d)")
 _NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six"
             r"|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
             r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a hundred|one hundred|hundred)")
@@ -102,7 +104,8 @@ _PREMOD = (r"(?:(?:the\s+)?(?:very\s+)?(?:early|late|mid|middle|earlier|later)[-
 _APPROX = r"(?:about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|at\s+least|over|under|up\s+to|just|only|barely|well\s+over|close\s+to|no\s+more\s+than|fewer\s+than)"
 _TZ = r"(?:\s+(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|local\s+time))?"
 _CLOCK = (r"(?:(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|a\.m|p\.m|am\b|pm\b)|\d{1,2}:\d\d(?!\d)|"
-          r"(?:" + _NUMWORD + r"|\d{1,2})\s+o'clock|\bnoon\b|\bmidnight\b|\bmidday\b))")
+          r"(?:" + _NUMWORD + r"|\d{1,2})\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening))|\bnoon\b|\bmidnight\b|"
+          r"\bmidday\b))")
 
 _PATTERN_SPECS: list[tuple[str, str]] = [
     # explicit calendar dates
@@ -118,7 +121,8 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
     ("iso", r"(?<![\d/-])(?P<year>(?:1[89]|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?:T(?P<hh>\d\d):(?P<mm>\d\d))?(?![\d-])"),
     ("slash", r"(?<![\d/])(?P<mon>1[0-2]|0?[1-9])/(?P<day>[12]\d|3[01]|0?[1-9])/(?P<year>(?:19|20)?\d\d)(?![\d/])"),
     # years, decades, centuries
-    ("wordyear", r"(?:(?P<mon>" + _MONTH + r"),?\s+)?" + _CI(r"(?P<yr>the\s+year\s+)?(?P<w>(?P<cent>nineteen|eighteen)[- ]"
+    ("wordyear", r"(?:(?P<mon>" + _MONTH + r"),?\s+|" + _CI(r"(?:the\s+)?(?P<season>spring|summer|fall|autumn|winter)\s+of\s+")
+     + r")?" + _CI(r"(?P<yr>the\s+year\s+)?(?P<w>(?P<cent>nineteen|eighteen)[- ]"
                  r"(?:hundred(?:\s+and)?[- ])?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                  r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|"
                  r"fifteen|sixteen|seventeen|eighteen|nineteen|oh[- ](?:one|two|three|four|five|six|seven|eight|nine))|"
@@ -126,7 +130,9 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                  r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)(?![\w-])")),
     ("year", _CI(r"(?:(?P<fiscal>fiscal|calendar|model|the\s+year|the\s+fiscal\s+year|fiscal\s+year)\s+)?(?P<pre>"
                  + _PREMOD + r")?") + r"(?P<year>" + _YEAR + r")"),
-    ("decade", _CI(r"(?:the\s+)?(?P<pre>" + _PREMOD + r")?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dec2>\d0)s)\b")),
+    ("decade", _CI(r"(?:the\s+)?(?P<pre>" + _PREMOD + r")?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dec2>\d0)s)\b|"
+                   r"(?P<the>the\s+)(?P<pre2>early\s+|mid-?\s*|late\s+)?(?P<decw>twenties|thirties|forties|fifties|"
+                   r"sixties|seventies|eighties|nineties)(?![\w-])")),
     ("century", _CI(r"(?:the\s+)?(?P<pre>" + _PREMOD + r")?(?P<cent>\d{1,2}(?:st|nd|rd|th)|first|second|"
                     r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
                     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
@@ -151,6 +157,8 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
     ("premod_unit", _CI(r"(?P<pre>" + _PREMOD + r")\s*(?:the\s+)?(?P<unit>week|month|year|decade|century)(?![\w-])")),
     ("the_unit", _CI(r"(?P<t>the\s+(?:(?P<adj>full|whole|entire|fiscal|calendar)\s+)?(?P<unit>week|weekend|year))"
                      r"(?![\w-])(?P<ended>\s+(?:that\s+)?(?:ended|ending|ends|to\s+date)\b)?")),
+    ("yearend", _CI(r"(?:(?P<approx>around|about|near|toward|towards)\s+)?(?:the\s+)?(?:year[- ]?end|year's\s+end)"
+                    r"(?![\w-])")),
     ("ago", _CI(r"(?:(?P<approx>" + _APPROX + r")\s+)?(?P<num>" + _NUM + r")[- ]+(?P<unit>" + _UNIT
                 + r")s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)(?![\w-])")),
     ("dayword", _CI(r"(?:(?P<pre>earlier|later|early|late)\s+)?(?P<w>today|yesterday|tomorrow|tonight)"
@@ -160,7 +168,8 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
                    r"afternoon|evening|night)(?![\w-])")),
     ("partday", _CI(r"(?P<rel>this|last|yesterday|tomorrow|early\s+this|later\s+this|earlier\s+this|mid-?|early|late)"
                     r"\s*(?P<part>morning|afternoon|evening|night)(?![\w-])(?:\s+(?P<day>yesterday|today|tomorrow))?")),
-    ("weekday", r"(?:(?P<rel>" + _CI(r"last|next|this\s+coming|this|coming|early|late|earlier|later|on|since|until|by|from")
+    ("weekday", r"(?:(?P<rel>" + _CI(r"the\s+(?:previous|preceding|following)|last|next|this\s+coming|this|coming|"
+                                     r"early|late|earlier|later|on|since|until|by|from")
      + r")\s+)?(?P<wd>" + _WEEKDAY + r")(?:(?:'s)?\s+(?P<part>" + _CI(r"morning|afternoon|evening|night")
      + r"))?(?![\w-])"),
     ("weekdays", r"(?P<wd>" + _WEEKDAY + r")s\b"),
@@ -171,7 +180,7 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
      + r")\s+(?P<mday2>" + _DAYNUM + r"))?"),
     ("holiday", r"(?P<h>Christmas(?:\s+Eve|\s+Day)?|Thanksgiving(?:\s+Day)?|New\s+Year's(?:\s+Eve|\s+Day)?|"
      r"Easter(?:\s+Sunday)?|Halloween|Independence\s+Day|Memorial\s+Day|Labor\s+Day|Valentine's\s+Day|"
-     r"Veterans\s+Day|Boxing\s+Day|New\s+Year(?:'s)?)(?:,?\s+(?P<year>" + _YEAR + r"))?(?![\w-])"),
+     r"Veterans\s+Day|Boxing\s+Day|New\s+Year(?:'s)?)(?P<week>\s+week)?(?:,?\s+(?P<year>" + _YEAR + r"))?(?![\w-])"),
     ("season", _CI(r"(?:(?P<rel>last|this|next|early|late|the|mid-?)\s+)?(?:(?P<rel2>early|late|mid-?)\s*)?"
                    r"(?P<season>spring|summer|fall|autumn|winter)(?![\w-])(?:\s+(?:of\s+)?(?P<year>" + _YEAR + r"))?")),
     # durations
@@ -183,8 +192,9 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
     ("vague", _CI(r"(?:(?P<det>the|these|those)\s+)?(?P<mod>past|last|next|coming|recent|few|several|many|"
                   r"early|following|ensuing|subsequent|previous|upcoming)\s+(?:(?:few|several|many|couple\s+of)\s+)?"
                   r"(?P<unit>second|minute|hour|day|week|month|quarter|year|decade|centurie)s(?![\w-])(?:\s+ahead)?")),
-    ("bare_plural", _CI(r"(?<=for\s)(?P<unit>second|minute|hour|day|week|month|year|decade|centurie)s(?:\s+or\s+"
-                        r"(?:day|week|month|year|decade)s)?(?![\w-])")),
+    ("bare_plural", _CI(r"(?:(?<=for\s)|(?<=within\s)|(?<=time\sin\s)|"
+                        r"(?P<the>the\s+)(?=(?:day|week|month|year)s\s+ahead\b))(?P<unit>second|minute|hour|day|week|month|year|decade|centurie)s(?:\s+or\s+"
+                        r"(?:day|week|month|year|decade)s)?(?![\w-])(?:\s+ahead\b)?")),
     ("set", _CI(r"(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>" + _NUM + r")\s+)?(?P<unit>" + _UNIT
                 + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
                 r"august|september|october|november|december|spring|summer|fall|autumn|winter)s?(?![\w-])")),
@@ -193,7 +203,7 @@ _PATTERN_SPECS: list[tuple[str, str]] = [
     ("rate", _CI(r"(?:once|twice|three\s+times|\d+\s+times|times|million|billion|percent|dollars|cents|tons|"
                  r"barrels|\d)\s+(?P<t>a\s+(?P<unit>year|month|week|day|quarter))(?![\w-])"
                  r"(?!\s+(?:ago|earlier|later|before|after|or|and|from))")),
-    ("generic", _CI(r"\b(?P<g>right\s+now|just\s+now|now|currently|current(?=\s+(?!account|affairs|events|"
+    ("generic", _CI(r"\b(?P<g>then[- ]current|right\s+now|just\s+now|now|currently|current(?=\s+(?!account|affairs|events|"
                     r"of|and|or|in|to)[a-z]+)|recently|recent(?=\s+(?!years|months|weeks|days|decades|quarters|"
                     r"and|or|past)[A-Za-z]+)|the\s+past(?!\s+(?:\d|few|several|couple|" + _NUMWORD
                     + r"|week|month|year|decade|day|quarter|centur|summer|winter|spring|fall|autumn|weekend))|"
@@ -469,7 +479,8 @@ def _modifier(pre: str | None) -> str | None:
 
 def _choose_year(month: int, ctx: _Context, day: int | None = None) -> int:
     """Year of a bare month or month-day: the occurrence nearest the DCT, except that the future
-    tense takes the next one and the past tense the last one unless the next is within weeks."""
+    tense takes the next one and the past tense the last one unless the next is within weeks (and,
+    for a bare month, in the DCT's year)."""
     d = ctx.dct.date()
     candidates = []
     for year in (d.year - 1, d.year, d.year + 1):
@@ -480,11 +491,20 @@ def _choose_year(month: int, ctx: _Context, day: int | None = None) -> int:
             lo = hi = date(y, month, min(day, _last_day(y, month)))
         gap = 0 if lo <= d <= hi else min(abs((lo - d).days), abs((hi - d).days))
         candidates.append((gap, y, lo > d, hi < d))
-    if ctx.tense == "future":
-        candidates = [c for c in candidates if not c[3]] or candidates
-    elif ctx.tense == "past":
-        candidates = [c for c in candidates if not c[2] or c[0] <= (62 if day is None else 75)] or candidates
+    if ctx.tense == "future":  # a day just before the DCT still counts (reports lag their events)
+        candidates = [c for c in candidates if not c[3] or (day is not None and c[0] <= 3)] or candidates
+    elif ctx.tense == "past":  # a later date only when close (a past-tense report of plans); a bare
+        # month not across the new year ("closed in January" written on Dec 30 is last January)
+        candidates = [c for c in candidates if not c[2] or (c[0] <= 75 if day is not None else
+                                                             c[0] <= 62 and c[1] == d.year)] or candidates
     return min(candidates)[1]
+
+
+def _since_is_past(ctx: _Context, rel: str = "") -> _Context:
+    """The context with past tense when "since" leads the expression ("since March" is behind us)."""
+    if rel == "since" or ctx.prev.lower() == "since":
+        return _Context(ctx.dct, "past", ctx.ref, ctx.prev, ctx.next)
+    return ctx
 
 
 def _weekday_date(wd: int, ctx: _Context, rel: str | None) -> date:
@@ -543,7 +563,7 @@ def _norm_mdy(m: re.Match, ctx: _Context) -> dict | None:
             elif rel == "next" and (mon, day) <= (d.month, d.day):
                 year += 1
         else:
-            year = _choose_year(mon, ctx, day)
+            year = _choose_year(mon, _since_is_past(ctx, rel), day)
         basis = "relative_dct"
     else:
         return _undated("DATE", f"XXXX-{mon:02d}-{day:02d}", "day", mod)
@@ -571,15 +591,15 @@ def _norm_month(m: re.Match, ctx: _Context) -> dict | None:
     if m.groupdict().get("yrel"):  # "in June last year"
         year = d.year + {"last": -1, "this": 0, "next": 1}[m["yrel"].lower()]
         return _date_result(_month(year, mon), mod, "relative_dct")
-    if rel == "last":
-        year = d.year if mon < d.month else d.year - 1
+    if rel == "last":  # "last February" written in February or March: a year back ("last month" otherwise)
+        year = d.year if mon < d.month - 1 else d.year - 1
     elif rel == "next":
         year = d.year if mon > d.month else d.year + 1
     elif rel == "this":
         year = d.year
     else:
         tense = "future" if ctx.prev.lower() in ("until", "till", "by", "through") and ctx.tense != "past" else ctx.tense
-        year = _choose_year(mon, _Context(d, tense))
+        year = _choose_year(mon, _since_is_past(_Context(d, tense, prev=ctx.prev), rel))
     res = _date_result(_month(year, mon), mod, "relative_dct")
     if rel == "since" or ctx.prev.lower() == "since":  # "since mid-January": up to the DCT
         res["end"] = max(d.date(), date.fromisoformat(res["start"])).isoformat()
@@ -628,20 +648,33 @@ def _norm_wordyear(m: re.Match, ctx: _Context) -> dict | None:
     year = _word_year(m["w"])
     if year is None:
         return None
-    if not (m["yr"] or m["mon"] or m["cent"]) and ctx.prev.lower() not in _CUE_WORDS:
+    if not (m["yr"] or m["mon"] or m["season"] or m["cent"]) and ctx.prev.lower() not in _CUE_WORDS:
         return None  # "two thousand" alone is a number
     if re.match(r"\s*(?:years?|people|dollars|percent|men|women|troops|miles|points|times)\b", ctx.next, re.I):
         return None
     key = (m["mon"] or "").lower()
     mon = MONTHS.get(key) or MONTHS.get(key + ".")
+    if m["season"]:  # "the winter of nineteen ninety-four"
+        return _date_result(_season(year, SEASONS[m["season"].lower()]), None, "explicit")
     if mon:
         return _date_result(_month(year, mon), None, "explicit")
     return _date_result(_year(year), None, "explicit")
 
 
+_DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+                 "eighties": 80, "nineties": 90}
+
+
 def _norm_decade(m: re.Match, ctx: _Context) -> dict | None:
+    """ "the 1990s", "the '80s", "the nineties" (the latest such decade before the DCT)."""
     if m["dec"]:
         start = int(m["dec"])
+    elif m["decw"]:
+        base = ctx.dct.year if ctx.dct is not None else 1999
+        start = base // 100 * 100 + _DECADE_WORDS[m["decw"].lower()]
+        if start > base:
+            start -= 100
+        return _date_result(_decade(start), _modifier(m["pre2"]), "relative_dct" if ctx.dct else "undated")
     else:
         two = int(m["dec2"])
         base = ctx.dct.year if ctx.dct is not None else 1999
@@ -671,6 +704,10 @@ def _recent_quarter(d: datetime) -> _Period:
     return _shift(_quarter(d.year, (d.month - 1) // 3 + 1), -1)
 
 
+_QUARTER_ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<mon>" + _MONTH + r")\s+(?P<day>\d{1,2})\b"
+                            r"(?:,\s+(?P<year>(?:19|20)\d\d))?")
+
+
 def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
     the, rel, ordw, qh = m["the"], (m["rel"] or "").lower(), m["ord"], m["qh"].lower()
     if not (the or rel or ordw or m["yposs"]):
@@ -691,12 +728,21 @@ def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
         return _date_result(_with_year_shift(base, shift), None, "relative_text" if ctx.ref else "relative_dct")
     n = ORDINALS.get(ordw.lower()) if ordw else None
     is_half = qh == "half"
+    if rel in ("last", "final") and not n and (m["year"] or m["year2"]):  # "the last half of 1989"
+        n = 2 if is_half else 4
     if n and n > (2 if is_half else 4):
         return None
     if is_half and not n:
         return None
     make = _half if is_half else _quarter
     year_text = m["year"] or m["year2"]
+    ended = _QUARTER_ENDED.match(ctx.next)
+    if ended and not n and not is_half and ctx.dct is not None and MONTHS.get(ended["mon"].lower()):
+        # "the quarter ended July 31": the calendar quarter that holds most of the three months
+        mon, day = MONTHS[ended["mon"].lower()], int(ended["day"])
+        year = int(ended["year"]) if ended["year"] else _choose_year(mon, _Context(ctx.dct, "past"), day)
+        last = date(year, mon, min(day, _last_day(year, mon))) - timedelta(days=45)
+        return _date_result(_quarter(last.year, (last.month - 1) // 3 + 1), None, "relative_dct")
     if n and year_text:
         return _date_result(make(int(year_text), n), None, "explicit")
     if ctx.dct is None:
@@ -790,10 +836,14 @@ def _season_of(d: date) -> _Period:
 
 def _norm_rel(m: re.Match, ctx: _Context) -> dict | None:
     rel, unit = m["rel"].lower(), m["unit"].lower()
+    quoted = m.string[:m.start()].rstrip(" ").endswith(('"', "\u201c", "`"))
+    if quoted and m["rel"][0].isupper() and m["unit"][0].isupper():
+        return None  # '"This Week" With David Brinkley': a title
     mod = _modifier(m["pre"])
     whole = m.group(0).lower()
-    if rel in ("past", "last") and whole.lstrip().startswith("the") and unit not in SEASONS:
-        # "the past year", "the last decade": a duration back from the DCT
+    if rel in ("past", "last") and whole.lstrip().startswith("the") and unit not in SEASONS and unit != "year":
+        # "the past month", "the last decade": a duration back from the DCT ("the past year" is
+        # last year, as "last year": TimeBank's reading)
         res = _norm_duration_parts(None, 1.0, unit, ctx, "past", False)
         return res
     if unit in SEASONS:
@@ -847,8 +897,8 @@ def _norm_premod_unit(m: re.Match, ctx: _Context) -> dict | None:
         return None  # "earlier the year" etc.: not a phrase
     if ctx.dct is None:
         return _undated("DATE", "XXXX", UNIT_CODES[unit][2], mod)
-    p = ctx.ref if ctx.ref is not None and ctx.ref.gran == UNIT_CODES[unit][2] else _dct_unit(unit, ctx.dct)
-    return _date_result(p, mod, "relative_dct")
+    p = _ref_as(unit, ctx.ref) if ctx.ref is not None else None
+    return _date_result(p or _dct_unit(unit, ctx.dct), mod, "relative_dct")
 
 
 def _norm_the_unit(m: re.Match, ctx: _Context) -> dict | None:
@@ -876,6 +926,17 @@ def _norm_the_unit(m: re.Match, ctx: _Context) -> dict | None:
             p = _shift(p, -1)
         return _date_result(p, None, "relative_dct")
     return _date_result(_week(d), None, "relative_dct")
+
+
+def _norm_yearend(m: re.Match, ctx: _Context) -> dict | None:
+    """ "by year-end", "around year end": the end of the DCT's year (of the year before after
+    "since"), as "the end of the year" (value the year, modifier END)."""
+    if ctx.dct is None:
+        return _undated("DATE", "XXXX", "year", "END")
+    res = _date_result(_year(ctx.dct.year - (1 if ctx.prev.lower() == "since" else 0)), "END", "relative_dct")
+    if m["approx"]:  # "around year end": the last third of the year, the modifier says it is vague
+        res["modifier"] = "APPROX"
+    return res
 
 
 def _as_quarter(ref: _Period | None) -> _Period | None:
@@ -936,9 +997,18 @@ def _norm_ago(m: re.Match, ctx: _Context) -> dict | None:
     return None
 
 
+_GENERIC_POSSESSOR = re.compile(r"(?i)'s\s+(?:(?:young|modern|fast-changing|changing|global|personal|"
+                                r"high-tech)\s+)?(?:world|youth|young|society|generations?|children|kids|"
+                                r"teenagers|students|consumers|computers|standards|technology|culture)\b")
+
+
 def _norm_dayword(m: re.Match, ctx: _Context) -> dict | None:
     w, part, pre = m["w"].lower(), (m["part"] or "").lower(), (m["pre"] or "").lower()
     offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
+    if w in ("today", "tomorrow") and not part and _GENERIC_POSSESSOR.match(ctx.next):
+        return None  # "today's youth", "tomorrow's world": nowadays, not a day
+    if w == "tomorrow" and not part and ctx.prev.lower() == "of":
+        return None  # "the people of tomorrow"
     if ctx.dct is None:
         if w == "today":
             return _undated("DATE", "PRESENT_REF", "day")
@@ -992,8 +1062,16 @@ def _norm_weekday(m: re.Match, ctx: _Context) -> dict | None:
     if ctx.dct is None:
         value = f"XXXX-WXX-{wd}"
         return _undated("TIME" if part else "DATE", value + (f"T{PARTS_OF_DAY[part]}" if part else ""), "day")
-    d = _weekday_date(wd, ctx, rel)
     basis = "relative_dct"
+    if rel.startswith("the "):  # "the previous Friday": the one before the day last mentioned
+        anchor, basis = (ctx.ref.start, "relative_text") if ctx.ref is not None and ctx.ref.gran == "day" \
+            else (ctx.dct.date(), "relative_dct")
+        step = -1 if rel.split()[-1] in ("previous", "preceding") else 1
+        d = anchor + timedelta(days=step)
+        while d.isoweekday() != wd:
+            d += timedelta(days=step)
+    else:
+        d = _weekday_date(wd, ctx, rel)
     p = _day(d)
     mod = {"early": "START", "late": "END"}.get(rel)
     if part:
@@ -1015,12 +1093,12 @@ def _clock(text: str) -> tuple[int, int] | None:
     if mm:
         h, mi = int(mm.group(1)), int(mm.group(2) or 0)
     else:
-        word = re.match(r"([a-z -]+?)o'clock", t)
+        word = re.match(r"([a-z-]+?)(?:o'clock|inthe)", t)
         n = _number(word.group(1)) if word else None
         if n is None:
             return None
         h, mi = int(n), 0
-    if "p" in t and "m" in t[t.find("p"):] and h < 12:
+    if ("p" in t and "m" in t[t.find("p"):] or t.endswith(("afternoon", "evening"))) and h < 12:
         h += 12
     if ("a.m" in t or t.endswith("am")) and h == 12:
         h = 0
@@ -1042,6 +1120,8 @@ def _norm_time(m: re.Match, ctx: _Context) -> dict | None:
     mon = m["mon"] or m["mon2"]
     mday = m["mday"] or m["mday2"]
     day_word = (m["day"] or "").lower()
+    if clock in ("noon", "midday") and ctx.prev.lower() == "high":
+        return None  # "high noon": a showdown
     hhmm = f"{hm[0]:02d}:{hm[1]:02d}"
     if ctx.dct is None:
         return _undated("TIME", f"XXXX-XX-XXT{hhmm}", "day", mod)
@@ -1102,17 +1182,18 @@ def _norm_holiday(m: re.Match, ctx: _Context) -> dict | None:
     fn = _HOLIDAYS.get(name)
     if fn is None:
         return None
+    unit = _week if m["week"] else _day  # "Easter week": the week of Easter Sunday
     if m["year"]:
-        return _date_result(_day(fn(int(m["year"]))), None, "explicit")
+        return _date_result(unit(fn(int(m["year"]))), None, "explicit")
     if ctx.dct is None:
-        return _undated("DATE", "XXXX-XX-XX", "day")
+        return _undated("DATE", "XXXX-WXX", "week") if m["week"] else _undated("DATE", "XXXX-XX-XX", "day")
     d = ctx.dct.date()
     this = fn(d.year)
     if ctx.tense == "future":
         day = this if this >= d else fn(d.year + 1)
     else:
         day = this if this <= d + timedelta(days=31) else fn(d.year - 1)
-    return _date_result(_day(day), None, "relative_dct")
+    return _date_result(unit(day), None, "relative_dct")
 
 
 def _norm_season(m: re.Match, ctx: _Context) -> dict | None:
@@ -1233,7 +1314,8 @@ def _norm_rate(m: re.Match, ctx: _Context) -> dict | None:
     return _undated("SET", _duration_value(1, unit), UNIT_CODES[unit][2])
 
 
-_GENERIC = {"now": "PRESENT_REF", "right now": "PRESENT_REF", "just now": "PRESENT_REF",
+_GENERIC = {"then current": "PAST_REF", "then-current": "PAST_REF",
+            "now": "PRESENT_REF", "right now": "PRESENT_REF", "just now": "PRESENT_REF",
             "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
             "these days": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
             "the moment": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF",
@@ -1260,8 +1342,8 @@ _NORMALISERS: dict[str, Callable[[re.Match, _Context], dict | None]] = {
     "mdy": _norm_mdy, "dmy": _norm_mdy, "my": _norm_month, "month": _norm_month, "iso": _norm_iso,
     "slash": _norm_iso, "year": _norm_year, "wordyear": _norm_wordyear, "decade": _norm_decade, "century": _norm_century,
     "quarter": _norm_quarter, "yearperiod": _norm_yearperiod, "yearago": _norm_yearago, "rel": _norm_rel, "premod_unit": _norm_premod_unit,
-    "the_unit": _norm_the_unit, "ago": _norm_ago, "dayword": _norm_dayword, "daybefore": _norm_daybefore,
-    "relday": _norm_relday, "partday": _norm_partday, "weekday": _norm_weekday, "weekdays": _norm_weekdays,
+    "the_unit": _norm_the_unit, "yearend": _norm_yearend, "ago": _norm_ago, "dayword": _norm_dayword,
+    "daybefore": _norm_daybefore, "relday": _norm_relday, "partday": _norm_partday, "weekday": _norm_weekday, "weekdays": _norm_weekdays,
     "time": _norm_time, "holiday": _norm_holiday, "season": _norm_season, "duration": _norm_duration,
     "vague": _norm_vague, "bare_plural": _norm_bare_plural, "set": _norm_set, "setadv": _norm_setadv,
     "rate": _norm_rate, "generic": _norm_generic,
@@ -1286,12 +1368,13 @@ _TRIGGER_WORDS: dict[tuple[str, ...], str] = {  # kinds to try -> their trigger 
     ("mdy", "dmy", "my", "month", "set", "time"):
         "january february march april may june july august september october november december "
         "jan feb mar apr jun jul aug sept sep oct nov dec",
-    ("partday", "relday", "duration", "weekday", "dayword"): "morning afternoon evening night overnight",
+    ("partday", "relday", "duration", "weekday", "dayword", "time"): "morning afternoon evening night overnight",
     ("season", "rel", "set"): "spring summer fall autumn winter",
     ("setadv",): "daily weekly monthly annually yearly hourly nightly biweekly semiannually semi-annually bimonthly",
     _UNIT_KINDS: "second minute hour day week weekend weekends fortnight month quarter half year decade centur millenni",
     ("ago",): "ago earlier later hence",
-    ("decade",): "0s 0's",
+    ("yearend",): "year yearend",
+    ("decade",): "0s 0's twenties thirties forties fifties sixties seventies eighties nineties",
     ("quarter",): "period",
     ("wordyear",): "nineteen eighteen thousand",
     ("time",): "a.m a.m. p.m am pm noon midnight midday o'clock",
@@ -1310,13 +1393,30 @@ for _w in ("seconds minutes hours days weeks fortnights months quarters halves y
     _stem = _w[:-1] if _w.endswith("s") and _w[:-1] in _TRIGGER_KINDS else {"halves": "half", "centuries": "centur",
                                                                            "century": "centur"}.get(_w, _w[:6])
     _TRIGGER_KINDS.setdefault(_w, _TRIGGER_KINDS.get(_stem, _UNIT_KINDS))
+# Which unit words each unit pattern can hold (a speed-up only: a pattern is not tried at a unit
+# word that its match could not contain, e.g. "the_unit" at "months"; "second" and "half" come
+# from "the second half of", ordinals and "a half")
+_PLURAL_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years", "decades", "centuries"}
+_UNIT_WORDS_IN = {
+    "rel": {"week", "weekend", "month", "year", "decade", "century", "second", "half"},
+    "premod_unit": {"week", "month", "year", "decade", "century", "second", "half"},
+    "the_unit": {"week", "weekend", "year"}, "yearend": {"year", "yearend"},
+    "vague": _PLURAL_UNITS, "bare_plural": _PLURAL_UNITS - {"quarters"},
+    "relday": {"day"}, "daybefore": {"day"}, "rate": {"year", "month", "week", "day", "quarter"},
+    "yearago": {"year", "quarter", "months", "half", "month", "week"},
+    "quarter": {"quarter", "half", "period", "year", "second"}, "century": {"century", "second", "half"},
+}
+for _w in set(_TRIGGER_WORDS[_UNIT_KINDS].split()) | _PLURAL_UNITS | {"weekends", "fortnights", "halves", "century",
+                                                                       "millennium", "millennia", "yearend"}:
+    if _w in _TRIGGER_KINDS:
+        _TRIGGER_KINDS[_w] = tuple(k for k in _TRIGGER_KINDS[_w] if k not in _UNIT_WORDS_IN or _w in _UNIT_WORDS_IN[k])
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[:/.]\d+)*(?:'?s)?")
 _TIME_TRIGGER = re.compile(r"\d\s*[ap]\.?m\b|\d\s+o'clock")
 _LOOKBACK = {  # how many words a match may start before its trigger word
     "mdy": 6, "dmy": 4, "my": 6, "month": 6, "iso": 0, "slash": 0, "year": 7, "wordyear": 4, "decade": 6, "century": 7,
-    "quarter": 5, "yearago": 1, "yearperiod": 1, "rel": 8, "premod_unit": 7, "the_unit": 2, "ago": 8, "dayword": 1,
-    "daybefore": 2, "relday": 2, "partday": 3, "weekday": 2, "weekdays": 0, "time": 8, "holiday": 0,
-    "season": 8, "duration": 8, "vague": 5, "bare_plural": 0, "set": 4, "setadv": 0, "rate": 2,
+    "quarter": 5, "yearago": 1, "yearperiod": 1, "rel": 8, "premod_unit": 7, "the_unit": 2, "yearend": 2, "ago": 8, "dayword": 1,
+    "daybefore": 2, "relday": 2, "partday": 3, "weekday": 3, "weekdays": 0, "time": 8, "holiday": 0,
+    "season": 8, "duration": 8, "vague": 5, "bare_plural": 1, "set": 4, "setadv": 0, "rate": 2,
     "generic": 2,
 }
 assert set(_LOOKBACK) == set(_NORMALISERS) and all(k in _NORMALISERS for ks in _TRIGGER_KINDS.values() for k in ks)
@@ -1324,6 +1424,15 @@ _RX = dict(_PATTERNS)
 _WINDOW_BEFORE, _WINDOW_AFTER = 80, 90
 _WORD_START = re.compile(r"(?<![\w'])[\w']")
 
+
+# Patterns whose month, weekday or holiday name is case sensitive: a lower-case trigger ("may",
+# "march", "new") cannot be inside their match, so they are not tried there (a speed-up only).
+_CASED_KINDS = frozenset({"mdy", "dmy", "my", "month", "weekday", "weekdays", "holiday", "time"})
+_UNCASED_KINDS = {w: tuple(k for k in _TRIGGER_KINDS[w] if k not in _CASED_KINDS)
+                  for w in (_TRIGGER_WORDS[("mdy", "dmy", "my", "month", "set", "time")] + " "
+                            + _TRIGGER_WORDS[("weekday", "weekdays", "time", "set", "mdy", "dmy")] + " "
+                            + _TRIGGER_WORDS[("holiday",)]).split()}
+_CLOCK_HINT = re.compile(r"\d|o'clock|noon|midnight|midday|in\s+the\s+(?:morning|afternoon|evening)")
 
 _YEAR_KINDS = ("year", "iso", "my", "mdy", "dmy", "season", "quarter", "yearperiod")
 
@@ -1364,6 +1473,8 @@ def find_candidates(text: str) -> list[tuple[int, int, str, re.Match]]:
             kinds = _number_trigger(word)
             if kinds is None:
                 continue
+        if word in _UNCASED_KINDS and text[t.start()].islower():
+            kinds = _UNCASED_KINDS[word]  # "may", "march", "new": the capitalised patterns cannot match
         hits.append((t, kinds))
     hits += [(t, ("time",)) for t in _TIME_TRIGGER.finditer(lower)]
     for t, kinds in hits:
@@ -1372,7 +1483,10 @@ def find_candidates(text: str) -> list[tuple[int, int, str, re.Match]]:
         starts = [w.start() for w in _WORD_START.finditer(text, max(0, ts - _WINDOW_BEFORE), ts + 1)]
         for kind in kinds:
             rx = _RX[kind]
-            for pos in starts[-1 - _LOOKBACK[kind]:]:
+            positions = starts[-1 - _LOOKBACK[kind]:]
+            if kind == "time" and not _CLOCK_HINT.search(lower, positions[0], endpos):
+                continue  # every clock time holds a digit, "noon", "midnight", "o'clock"...
+            for pos in positions:
                 if (kind, pos) in tried:
                     continue
                 m = rx.match(text, pos, endpos)
@@ -1431,8 +1545,8 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 _TENSE_CUES = re.compile(
-    r"(?i)\b(?P<future>(?:will|'ll|shall|won't|wo|would)(?:\s+not)?(?:\s+(?:be|have|have\s+been))?\s+[a-z]+|effective|will|'ll|shall|won't|wo|would|(?:is|are|am|was|were)\s+(?:going|due|scheduled|expected|set|likely)\s+to|"
-    r"(?:is|are)\s+to\s+[a-z]+|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|aims?\s+to|scheduled|expected|"
+    r"(?i)\b(?P<future>(?:will|'ll|shall|won't|wo|would)(?:\s+not)?(?:\s+(?:be|have|have\s+been))?\s+[a-z]+|effective|will|'ll|shall|won't|wo|would|(?:is|are|am|was|were)\s+(?:going|due|scheduled|expected|set|likely|planning|preparing|about)\s+to|"
+    r"(?:is|are)\s+to\s+[a-z]+|(?:set|poised|slated)\s+to\s+[a-z]+|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|aims?\s+to|scheduled|expected|"
     r"as\s+soon\s+as|(?<=.)until)\b|"
     r"\b(?P<past>was|were|had|did|said|told|met|went|came|took|made|left|began|fell|rose|saw|gave|got|held|"
     r"won|lost|sold|paid|spent|hit|struck|sent|led|fought|broke|built|bought|brought|chose|ran|grew|knew|"
@@ -1463,11 +1577,11 @@ def _tense_from_text(before: str, after: str) -> str | None:
         if dist <= best_dist:
             best, best_dist = m.lastgroup, dist
     for m in _TENSE_CUES.finditer(after):
-        if m.start() >= best_dist:
+        if 2 * m.start() >= best_dist:  # a cue after the expression counts at twice its distance
             break
         if m.lastgroup == "past" and (m.group().lower() in _NOT_PAST or _is_adjective(after, m)):
             continue
-        best, best_dist = m.lastgroup, m.start()
+        best, best_dist = m.lastgroup, 2 * m.start()
         break
     return best
 
@@ -1527,9 +1641,11 @@ def annotate_text(text: str, dct: str | date | None = None,
         anchor, basis_override = dctime, None
         if narrative and ref is not None and _follows_narrative(f):
             # a narrative (history, a story told with its own dates): resolve against the last date
-            # mentioned rather than the publication time; a bare month goes forward from it
-            anchor = datetime(ref.start.year, ref.start.month, ref.start.day)
-            tense, basis_override = "future", "relative_text"
+            # mentioned rather than the publication time; a bare month or day takes the year that puts
+            # it nearest that date (the clause's tense says nothing about the story's time line)
+            mid = ref.start + (ref.end - ref.start) / 2  # "In 1944 ... in December": December 1944
+            anchor = datetime(mid.year, mid.month, mid.day)
+            tense, basis_override = None, "relative_text"
         res = None
         for option in [f, *f.alternatives]:
             prev, nxt = _neighbours(text, option.start, option.end)
@@ -1546,13 +1662,35 @@ def annotate_text(text: str, dct: str | date | None = None,
             res["start"], res["end"] = res["end"], res["start"]
         if basis_override and res["basis"] == "relative_dct":
             res["basis"] = basis_override
-        out.append((f.start, f.end, res))
-        if res["basis"] == "explicit" or (res["basis"] == "relative_dct" and res["granularity"] in ("day", "quarter")) \
+        end = f.end
+        if not narrative and _is_anchored_duration(f, res):
+            # TimeML (news): "three days later" is the duration "three days" and the signal "later";
+            # the interval stays the day it points to
+            unit = _unit_name(f.match["unit"])
+            res = {**res, "type": "DURATION", "value": _duration_value(_number(f.match["num"]), unit)}
+            end = len(text[:f.match.start("dir")].rstrip())
+        out.append((f.start, end, res))
+        if _is_year_to_date(f, res) and anchor is not None:
+            ref = _year(anchor.year)  # "for the nine months ... a year earlier": the year, not a quarter
+        elif res["basis"] == "explicit" or (res["basis"] == "relative_dct" and res["granularity"] in ("day", "quarter")) \
+                or (not narrative and res["basis"] == "relative_dct" and res["granularity"] == "month") \
                 or (narrative and res["basis"] == "relative_text" and res["granularity"] in ("day", "month")):
             p = _period_from(res)
             if p is not None:
                 ref = p
     return out
+
+
+def _is_anchored_duration(f: _Found, res: dict) -> bool:
+    """Whether ``f`` is "three days later", "an hour earlier": in news (TimeML) a duration of days
+    or less plus a signal word, anchored on another event."""
+    return f.kind == "ago" and f.match["dir"].lower() in ("later", "earlier") and res["type"] in ("DATE", "TIME") \
+        and _unit_name(f.match["unit"]) in ("second", "minute", "hour", "day", "night")
+
+
+def _is_year_to_date(f: _Found, res: dict) -> bool:
+    """Whether ``f`` is the cumulative period of an earnings report: "the (first) nine months"."""
+    return f.kind == "duration" and res["value"] in ("P6M", "P9M") and bool(f.match["det"] or f.match["mods"])
 
 
 def _follows_narrative(f: _Found) -> bool:
@@ -1653,16 +1791,19 @@ class TimexRecognizer:
         dct = doc._.dct
         text = doc.text
         has_tags = doc.has_annotation("TAG")
+        # token offsets and sentence starts as plain lists: no Token objects per expression
+        token_start, token_length = (doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], []))
+        sent_start = doc.to_array(SENT_START).tolist() if doc.has_annotation("SENT_START") else None
 
         def tense_of(start: int, end: int) -> str | None:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 return None
-            sent_start, sent_end = _sentence_bounds(doc, span)
-            tense = _tense_from_text(text[doc[sent_start].idx:start],
-                                     text[end:doc[sent_end - 1].idx + len(doc[sent_end - 1])])
+            first, last = _sentence_bounds_of(span.start, span.end, len(doc), sent_start)
+            tense = _tense_from_text(text[token_start[first]:start],
+                                     text[end:token_start[last - 1] + token_length[last - 1]])
             if tense is None and has_tags:  # no cue word: the nearest verb's POS tag
-                tense = _tense_from_tags(doc, span)
+                tense = _tense_from_tags(doc, span, first, last)
             return tense
 
         found = annotate_text(text, dct, tense_of)
@@ -1703,27 +1844,27 @@ class TimexRecognizer:
             yield self(doc)
 
 
-def _sentence_bounds(doc: Doc, span: Span, reach: int = 40) -> tuple[int, int]:
-    """Token bounds of the sentence around ``span`` (at most ``reach`` tokens each side)."""
-    lo, hi = max(0, span.start - reach), min(len(doc), span.end + reach)
-    if doc.has_annotation("SENT_START"):
-        start = span.start
-        while start > lo and not doc[start].is_sent_start:
-            start -= 1
-        end = span.end
-        while end < hi and not doc[end].is_sent_start:
-            end += 1
-        return start, end
-    return lo, hi
+def _sentence_bounds_of(start: int, end: int, n_tokens: int, sent_start: list[int] | None,
+                        reach: int = 40) -> tuple[int, int]:
+    """Token bounds of the sentence around tokens [start, end) (at most ``reach`` tokens each
+    side), from ``doc.to_array(SENT_START)`` (1 at a sentence start) or None (no sentences)."""
+    lo, hi = max(0, start - reach), min(n_tokens, end + reach)
+    if sent_start is None:
+        return lo, hi
+    while start > lo and sent_start[start] != 1:
+        start -= 1
+    while end < hi and sent_start[end] != 1:
+        end += 1
+    return start, end
 
 
 _FUTURE_MODALS = frozenset({"will", "'ll", "shall", "wo", "ll", "would"})
 
 
-def _tense_from_tags(doc: Doc, span: Span) -> str | None:
-    """Tense of the clause around ``span`` from the nearest verb's POS tag: 'future' (will/shall,
-    be going to), 'past' (VBD, had/has + VBN), 'present' (VBZ/VBP) or None."""
-    start, end = _sentence_bounds(doc, span)
+def _tense_from_tags(doc: Doc, span: Span, start: int, end: int) -> str | None:
+    """Tense of the clause around ``span`` (its sentence: tokens [start, end)) from the nearest
+    verb's POS tag: 'future' (will/shall, be going to), 'past' (VBD, had/has + VBN), 'present'
+    (VBZ/VBP) or None."""
     best, best_dist = None, 10 ** 6
     for tok in doc[start:end]:
         if span.start <= tok.i < span.end:
