@@ -395,6 +395,9 @@ class _Mention:
     trigger_stem: str | None
     object_of_reaction: bool
     reference: bool
+    names_stand_off_weapon: bool
+    generic_reference: bool
+    place_in_between: bool
 
 
 _VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -435,6 +438,58 @@ SECONDARY_FAMILIES = frozenset({"Strategic developments/Looting/property destruc
 """Families that describe a part or consequence of a larger event: in a merged event that also has
 other kinds, their mentions count half when the row's type is chosen (:func:`_event_kind`)."""
 
+STAND_OFF_SUB_EVENT_TYPES = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
+GROUND_SUB_EVENT_TYPES = frozenset({"Armed clash", "Attack", "Abduction/forced disappearance", "Sexual violence",
+                                    "Government regains territory", "Non-state actor overtakes territory"})
+"""Sub-event types of violence fired from afar and of violence on the ground. ACLED codes one
+sub-event type per event, and an air strike or shelling reported in another sentence than an
+ambush, an attack or a clash is a separate action, mostly by another actor: the army's drone strike
+on the attackers as they withdrew is its own event beside their ambush (:func:`_separate_actions`).
+"The police killed two of the attackers" during the attack stays the attack (both on the ground)."""
+_STAND_OFF_WORD = re.compile(r"(?:air|(?:air-?)?strikes?|drones?|bomb\w*|shell(?:s|ed|ing)?|missiles?|rockets?|"
+                             r"artillery|mortars?|jets?|warplanes?|aircraft|helicopters?|gunships?)")
+"""Words that name a weapon fired from afar ("airstrike", "drones", "shelling", "air" of "air
+raid"): a ground-typed mention whose sentence names one may be the strike itself ("three were killed
+when a drone hit their car"), typed by its verb."""
+_GENERIC_NOUNS = frozenset({"attack", "attacks", "incident"})
+_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "their"})
+
+
+def _generic_reference(sentence: str | None, sentence_start, trigger_start, trigger: str | None) -> bool:
+    """Whether the trigger is a generic noun after a determiner ("condemned the attack"): a
+    reference back to an event told elsewhere, whatever weapon it used.
+
+    >>> _generic_reference("Baghdad condemned the attack.", 0, 22, "attack")
+    True
+    """
+    words = _words(trigger)
+    if not words or words[-1] not in _GENERIC_NOUNS or _missing(sentence_start) or _missing(trigger_start):
+        return False
+    before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))]) if isinstance(sentence, str) else []
+    return bool(before) and before[-1] in _DETERMINERS
+
+
+NEAR_DUPLICATE_SENTENCES = 0.5
+"""Stem Jaccard similarity above which two sentences are rewrites of one sentence."""
+
+
+def _separate_actions(a: _Mention, b: _Mention) -> bool:
+    """Whether two asserted violent mentions of different sentences are different actions: one of a
+    :data:`STAND_OFF_SUB_EVENT_TYPES` type, the other of a :data:`GROUND_SUB_EVENT_TYPES` type in a
+    sentence that names no weapon fired from afar and not a generic reference back ("condemned the
+    attack", :func:`_generic_reference`), and the sentences are not rewrites of one sentence (stem
+    Jaccard below :data:`NEAR_DUPLICATE_SENTENCES`). Threats and plans are left to the other tests:
+    "the threat of airstrikes" and "to avoid being targeted" are one threat however each is typed."""
+    if a.modality != "asserted" or b.modality != "asserted":
+        return False
+    for remote, ground in ((a, b), (b, a)):
+        if (remote.sub_event_type in STAND_OFF_SUB_EVENT_TYPES and ground.sub_event_type in GROUND_SUB_EVENT_TYPES
+                and not ground.names_stand_off_weapon and not ground.generic_reference
+                and _jaccard(a.sentence_stems, b.sentence_stems) < NEAR_DUPLICATE_SENTENCES):
+            return True
+    return False
+
+
 _UNREALISED = frozenset({"intended", "hypothetical"})
 _REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condemned", "denounce", "denouncing",
                              "denounced", "decry", "decrying", "decried"})
@@ -442,9 +497,55 @@ _REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condem
 to protest against the drone strike"), not a part of it."""
 
 
-_REFERENCE_CUE = re.compile(r"\b(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before|since)\b", re.IGNORECASE)
+_REFERENCE_CUE = re.compile(r"\b(?:(?P<count>\d+|an?|[a-z]+)\s+)?(?P<unit>hours?|days?|weeks?|months?|years?)\s+"
+                           r"(?P<direction>after|before|since)\b", re.IGNORECASE)
 """A follow-up's time reference ("on Friday, three days after the raid in which ..."): the events
 named after it are earlier (or later) events the sentence measures time from."""
+
+
+def _reference_offset(sentence: str | None) -> tuple[int, int] | None:
+    """Where the event a follow-up cue names lies, in days from the sentence's own date: ``(-3, -3)``
+    for "three days after", ``(-1, 0)`` for "hours after", ``(2, 2)`` for "two days before"; None
+    for a cue without a count of hours or days ("weeks after").
+
+    >>> _reference_offset("Troops clashed on Friday, three days after the raid.")
+    (-3, -3)
+    """
+    cue = _REFERENCE_CUE.search(sentence) if isinstance(sentence, str) else None
+    if cue is None:
+        return None
+    sign = 1 if cue.group("direction").lower() == "before" else -1
+    unit, count = cue.group("unit").lower(), (cue.group("count") or "").lower()
+    if unit.startswith("hour"):
+        return (0, 1) if sign > 0 else (-1, 0)
+    days = 1 if count in ("a", "an") else int(count) if count.isdigit() else _NUMBER_WORDS.get(count)
+    if not unit.startswith("day") or days is None:
+        return None
+    return sign * days, sign * days
+
+
+def _date_references(prepared: list[_Mention], rows: list[dict]) -> None:
+    """Date the events named after a follow-up cue (:data:`_REFERENCE_CUE`) from the cue's count:
+    "three days after the missile strike" in a sentence of Tuesday, or right after a sentence dated
+    Tuesday ("Russian artillery shelled Kharkiv on Tuesday. It came three days after a missile
+    strike"), puts the strike on Saturday, so it can join Saturday's reports and never Tuesday's
+    shelling. The sentence's own date is the row's when it is a day; otherwise the last day-dated
+    event told before it in the article. Mentions with no such date stay undated. Changes
+    ``prepared`` in place."""
+    last_day: dict[str, date] = {}
+    order = sorted(range(len(rows)), key=lambda i: (prepared[i].article_id, prepared[i].trigger_start or 0))
+    for i in order:
+        m, row = prepared[i], rows[i]
+        if not m.reference:
+            if m.start is not None and m.start == m.end and m.basis not in ("publication", "undated"):
+                last_day[m.article_id] = m.start
+            continue
+        own = _day(row.get("date_start"))
+        if not (own and row.get("date_precision") == "day" and row.get("date_basis") not in ("publication", "undated")):
+            own = last_day.get(m.article_id)
+        offset = _reference_offset(row.get("sentence"))
+        if own is not None and offset is not None:
+            m.start, m.end, m.basis = own + timedelta(days=offset[0]), own + timedelta(days=offset[1]), "relative_text"
 
 
 def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -469,6 +570,19 @@ def _object_of_reaction(sentence: str | None, sentence_start, trigger_start) -> 
         return False
     before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))])
     return any(w in _REACTION_WORDS for w in before[-3:])
+
+
+def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool:
+    """Whether the place is one end of a stretch "between X and Y" (the road between two towns):
+    the word before it is "between", or "and" with "between" among the eight words before.
+
+    >>> _place_in_between("They ambushed a convoy between Kayes and Diema.", 0, 40)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(place_start):
+        return False
+    before = _words(sentence[:max(0, int(place_start) - int(sentence_start))])
+    return bool(before) and (before[-1] == "between" or before[-1] == "and" and "between" in before[-8:])
 
 
 def _modality_class(modality: str | None, start: date | None, published: date | None) -> str:
@@ -537,6 +651,10 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         trigger_stem=trigger[-1][:5] if trigger else None,
         object_of_reaction=reaction,
         reference=reference,
+        names_stand_off_weapon=any(_STAND_OFF_WORD.fullmatch(w) for w in _words(row.get("sentence"))),
+        place_in_between=_place_in_between(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
+        generic_reference=_generic_reference(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"),
+                                             row.get("trigger")),
     )
 
 
@@ -654,14 +772,16 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     same_sentence = (a.article_id == b.article_id and a.sentence_start is not None
                      and a.sentence_start == b.sentence_start)
     kinds = _kind_relation(a, b, same_sentence)
-    if kinds is None:
-        return None
+    if kinds is None or not same_sentence and _separate_actions(a, b):
+        return None  # an air strike on the attackers is another event than their ambush
     dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
     if dates is None:
         return None
     if (a.article_id == b.article_id and a.trigger_start is not None and a.trigger_start == b.trigger_start
-            and (a.geonameid, a.place_words) != (b.geonameid, b.place_words)):
-        return None  # one trigger, coordinated places ("evacuated Mosul and Anbar"): one event per place
+            and (a.geonameid, a.place_words) != (b.geonameid, b.place_words)
+            and not (a.place_in_between and b.place_in_between)):
+        return None  # one trigger, coordinated places ("evacuated Mosul and Anbar"): one event per place,
+        # but "on the road between Kayes and Diema" is one place
     place = _place_relation(a, b)
     if place is None or kinds != "same" and place == "differ":
         return None
@@ -747,6 +867,7 @@ def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
                          days.get(str(r["article_id"])),
                          aliases.get(str(r["geonameid"]), frozenset()) if not _missing(r.get("geonameid")) else frozenset())
                 for r in rows]
+    _date_references(prepared, rows)
     blocks: dict[str | None, list[int]] = {}
     for i in sorted(range(len(rows)), key=keys.__getitem__):
         blocks.setdefault(_block_of(prepared[i].kind), []).append(i)
