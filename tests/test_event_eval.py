@@ -188,3 +188,30 @@ def test_plover_gold_scores_stay_above_a_floor():
     assert result["records"] == 322
     assert result["accuracy"] >= 0.65
     assert result["per_class"]["ASSAULT"]["f1"] >= 0.7
+
+
+def test_match_spans_is_one_to_one_on_overlap():
+    gold = [(0, 5), (10, 15)]
+    assert event_eval.match_spans([(1, 3), (2, 4)], gold) == 1      # two predictions, one gold span
+    assert event_eval.match_spans([(0, 12)], gold) == 1              # one prediction overlapping two
+    assert event_eval.match_spans([(0, 5), (11, 13)], gold) == 2
+    assert event_eval.match_spans([(20, 25)], gold) == 0
+    assert event_eval.match_spans([], gold) == 0
+
+
+def test_evaluate_location_offset_and_limit_select_a_slice(tmp_path, rules_nlp):
+    def record(text, verb):
+        tokens, cursor = [], 0
+        for number, word in enumerate(text.split()):
+            start = text.index(word, cursor)
+            tokens.append({"text": word, "start": start, "end": start + len(word), "id": number})
+            cursor = start + len(word)
+        return {"text": text, "tokens": tokens,
+                "spans": [{"token_start": text.split().index(verb), "token_end": text.split().index(verb), "label": "VERB"}]}
+
+    path = tmp_path / "silver.json"
+    path.write_text(json.dumps([record("Rebels attacked a post", "attacked"),
+                                record("Police arrested ten men", "arrested"),
+                                record("Troops withdrew last week", "withdrew")]), encoding="utf-8")
+    result = event_eval.evaluate_location(rules_nlp, path, limit=1, offset=1)
+    assert result["sentences"] == 1 and result["offset"] == 1 and result["no_location_sentences"] == 1

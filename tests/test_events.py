@@ -424,3 +424,38 @@ def test_a_negated_condition_is_hypothetical_not_negated(nlp):
     modalities = {e["trigger"]: e["modality"] for e in nlp(doc)._.events}
     assert modalities.get("disarm") == "hypothetical"
     assert modalities.get("airstrikes") == "hypothetical"
+
+
+# --------------------------------------------------------------------------------------------
+# Place linking (tuned on the first half of the event-location silver sentences)
+
+
+def places_at(nlp, text, word):
+    doc = run(nlp, text)
+    start = text.index(word)
+    return [text[a:b] for a, b in nlp.get_pipe("events").places_at(doc, start, start + len(word))]
+
+
+@needs_model
+def test_names_beside_a_place_noun_are_places_even_when_the_parser_calls_them_people(nlp):
+    # the small model tags these village names PERSON/ORG; the gazetteer does not know them
+    assert places_at(nlp, "Israeli forces shelled the villages of Kafr Zita, Al-Latiminah and Al-Mansoura.",
+                     "shelled") == ["Kafr Zita", "Al-Latiminah", "Al-Mansoura"]
+
+
+@needs_model
+def test_the_inner_place_of_a_nested_place_phrase_is_the_event_place(nlp):
+    text = "Another two civilians were killed in a car bomb attack in the Zafaraniyah district of southern Baghdad."
+    assert places_at(nlp, text, "killed") == ["Zafaraniyah"]
+
+
+@needs_model
+def test_places_in_coordinated_phrases_all_count(nlp):
+    assert places_at(nlp, "The attacks occurred in the towns of Irobo and Fresco, the ministry said.",
+                     "occurred") == ["Irobo", "Fresco"]
+
+
+@needs_model
+def test_a_word_ruled_out_as_an_event_gets_no_place(nlp):
+    assert places_at(nlp, "Radwanska captured the juniors title at Wimbledon in 2005.", "captured") == []
+    assert places_at(nlp, "Troops clashed with rebels in Mosul.", "clashed") == ["Mosul"]

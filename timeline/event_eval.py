@@ -3,12 +3,14 @@
 Two scores:
 
 * **Event type** on the PLOVER gold-standard records (one sentence, one coded event each): the
-  PLOVER code of the sentence's main event (the detected trigger nearest the root of the parse)
-  against the gold code, with the codes of earlier PLOVER drafts mapped to PLOVER 2021
+  PLOVER code of the sentence's main event (:func:`main_event`) against the gold code, with the codes of earlier PLOVER drafts mapped to PLOVER 2021
   (:data:`timeline.taxonomy.LEGACY_PLOVER`). Per-class precision/recall/F1, macro-F1, accuracy.
 * **Event location** on the event_location silver sentences (event verb and location spans
-  marked): the place span linked to the marked verb against the gold location spans
-  (overlap match), P/R/F1, and abstention accuracy on the sentences with no location.
+  marked): the place spans linked to the marked verb against the gold location spans
+  (one-to-one overlap match), P/R/F1, and abstention accuracy on the sentences with no location
+  (rules: :func:`evaluate_location`).
+* **ACLED sub-event type** (``--acled FILE``, :mod:`timeline.acled_eval`): the main event's
+  ACLED type on labelled snippets, with a keyword baseline.
 
 Example::
 
@@ -84,19 +86,50 @@ def load_plover(path: str | Path) -> list[dict]:
 
 
 def main_event(doc) -> dict | None:
-    """The event of a sentence a coder would code: the trigger nearest the parse root (the first
-    trigger without a parse)."""
+    """The event of a text a coder would code (ACLED's and PLOVER's one event per snippet): the
+    first event by these keys:
+
+    1. the earliest clause: sentences and ``;``-separated clauses in text order (ACLED notes open
+       with their event: "JNIM attacked a post ...; 4 soldiers were killed");
+    2. the trigger nearest the clause's root (the main verb, not the object of "condemned the
+       attack"), plus one level when the event is not asserted (an asserted event outranks an
+       intended, hypothetical or negated one at its level or one below); coordinated verbs count as
+       one level ("abducted and raped"), and so does the object of a verb that is no event ("carried
+       out air strikes", "staged a march");
+    3. ACLED's precedence (:data:`timeline.taxonomy.ACLED_PRECEDENCE`, the most specific or
+       violent type first: "abducted and raped" is ``Sexual violence``);
+    4. the first trigger.
+
+    Without a parse, every trigger is at level 0 and clauses are sentences. None when the doc has
+    no event. ``event-atlas events FILE`` writes this choice as each line's ``main_event``.
+    """
+    from timeline.taxonomy import precedence
+
     events = doc._.events or []
     if not events:
         return None
+    parsed = doc.has_annotation("DEP")
+    spans = [doc.char_span(e["trigger_start"], e["trigger_end"], alignment_mode="expand") for e in events]
+    trigger_heads = {(s.root if parsed else s[0]).i for s in spans if s is not None}
 
-    def depth(event):
-        span = doc.char_span(event["trigger_start"], event["trigger_end"], alignment_mode="expand")
-        if span is None or not doc.has_annotation("DEP"):
-            return 0
-        return sum(1 for _ in span.root.ancestors)
+    def key(event, span):
+        if span is None:
+            return (event["sentence_start"], 0, 0, precedence(event["sub_event_type"]), event["trigger_start"])
+        root = span.root if parsed else span[0]
+        sent = root.sent if parsed or doc.has_annotation("SENT_START") else doc[:]
+        breaks = [t.i for t in sent if t.text == ";"]
+        level = event["modality"] != "asserted"
+        if parsed:
+            node = root
+            while node.head.i != node.i and not any(min(node.i, node.head.i) < b < max(node.i, node.head.i)
+                                                    for b in breaks):
+                light = node.dep_ == "dobj" and node.head.i not in trigger_heads
+                level += node.dep_ != "conj" and not light
+                node = node.head
+        return (sent.start, sum(1 for b in breaks if b < root.i), level,
+                precedence(event["sub_event_type"]), event["trigger_start"])
 
-    return min(events, key=lambda e: (depth(e), e["trigger_start"]))
+    return min(zip(events, spans), key=lambda pair: key(*pair))[0]
 
 
 def per_class_scores(gold: list[str], pred: list[str], classes: Iterable[str]) -> dict[str, dict]:
@@ -184,50 +217,52 @@ def _token_offsets(text: str, tokens: list[dict]) -> list[tuple[int, int]]:
     return offsets
 
 
-def linked_place(doc, verb: tuple[int, int]) -> tuple[int, int] | None:
-    """The place span linked to the event whose trigger is at ``verb`` (character offsets): the
-    detected event's, else the linker's answer for the verb taken as trigger."""
-    from timeline.events import _DocContext, place_candidates
-
-    for event in doc._.events or []:
-        if event["trigger_start"] < verb[1] and verb[0] < event["trigger_end"]:
-            if event["place_start"] is None:
-                return None
-            return event["place_start"], event["place_end"]
-    span = doc.char_span(verb[0], verb[1], alignment_mode="expand")
-    if span is None:
-        return None
-    ctx = _DocContext(doc, doc.has_annotation("DEP"), frozenset(("GPE", "LOC", "FAC")))
-    token = span.root if ctx.parsed else span[0]
-    candidates = place_candidates(token, token.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:], ctx)
-    return (candidates[0].start_char, candidates[0].end_char) if candidates else None
+def linked_places(nlp, doc, verb: tuple[int, int]) -> list[tuple[int, int]]:
+    """Character spans of the places linked to the event whose trigger is at ``verb`` (character
+    offsets): see :meth:`timeline.events.EventDetector.places_at`."""
+    return nlp.get_pipe("events").places_at(doc, *verb)
 
 
-def evaluate_location(nlp, path: str | Path, limit: int | None = None) -> dict:
-    """Score event-location linking on the silver sentences (see the module docstring)."""
-    records = load_location(path)[:limit]
-    tp_pred = n_pred = tp_gold = n_gold = 0
+def match_spans(predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> int:
+    """Number of one-to-one overlap matches between predicted and gold character spans (each
+    predicted span, in order, takes the first gold span it overlaps that no earlier one took)."""
+    taken: set[int] = set()
+    for start, end in predicted:
+        hit = next((k for k, (gs, ge) in enumerate(gold) if k not in taken and gs < end and start < ge), None)
+        if hit is not None:
+            taken.add(hit)
+    return len(taken)
+
+
+def evaluate_location(nlp, path: str | Path, limit: int | None = None, offset: int = 0) -> dict:
+    """Score event-location linking on the silver sentences ``[offset, offset + limit)``.
+
+    Scoring rules: the prediction for a sentence is the set of place spans linked to its marked
+    verb (all coordinated places: "in Mosul and Anbar" is two). A predicted span matches a gold
+    location span when they overlap, one-to-one. Precision = matched / predicted spans, recall =
+    matched / gold spans, pooled over all sentences (a sentence with several gold places counts
+    each); a span predicted on a sentence without a location is a false positive, and abstention
+    accuracy is the share of those sentences with no predicted span. ``exact_precision`` counts
+    identical spans only.
+    """
+    records = load_location(path)[offset:][:limit]
+    matched = n_pred = n_gold = exact = 0
     abstain_right = no_location = 0
-    exact = 0
     for record, doc in zip(records, nlp.pipe(r["text"] for r in records)):
-        verb = record["verbs"][0]
-        predicted = linked_place(doc, verb)
+        predicted = linked_places(nlp, doc, record["verbs"][0])
         gold = record["locations"]
         n_gold += len(gold)
+        n_pred += len(predicted)
+        matched += match_spans(predicted, gold)
+        exact += sum(1 for p in predicted if p in gold)
         if not gold:
             no_location += 1
-            abstain_right += predicted is None
-        if predicted is not None:
-            n_pred += 1
-            hit = [g for g in gold if g[0] < predicted[1] and predicted[0] < g[1]]
-            tp_pred += bool(hit)
-            exact += predicted in gold
-            tp_gold += len(hit)
-    precision = tp_pred / n_pred if n_pred else 0.0
-    recall = tp_gold / n_gold if n_gold else 0.0
+            abstain_right += not predicted
+    precision = matched / n_pred if n_pred else 0.0
+    recall = matched / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "sentences": len(records), "gold_locations": n_gold, "predicted": n_pred,
+        "sentences": len(records), "offset": offset, "gold_locations": n_gold, "predicted": n_pred,
         "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
         "exact_precision": round(exact / n_pred, 4) if n_pred else 0.0,
         "no_location_sentences": no_location,
@@ -246,9 +281,14 @@ def _eval_parser() -> argparse.ArgumentParser:
                         help="event-location silver sentences (JSON, optionally .gz)")
     parser.add_argument("--model", default="auto", choices=("auto", "rules"),
                         help="auto: the English spaCy model; rules: rules-only pipeline")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N location sentences")
+    parser.add_argument("--limit", type=int, default=None, help="score only N location sentences")
+    parser.add_argument("--offset", type=int, default=0,
+                        help="skip the first N location sentences (e.g. --limit 4600 tunes, --offset 4600 confirms)")
     parser.add_argument("--no-places", action="store_true", help="do not add the toponyms component")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--acled", metavar="FILE.jsonl",
+                        help="score only ACLED sub-event typing on these snippets (JSON lines with 'text' and "
+                             "'sub_event_type'; see timeline.acled_eval), with a keyword baseline")
     return parser
 
 
@@ -257,6 +297,8 @@ def cli_eval(argv: list[str]) -> int:
     args = _eval_parser().parse_args(argv)
     from timeline.pipeline import model_name
 
+    if args.acled:
+        return _cli_eval_acled(args)
     for label, path in (("PLOVER", args.plover), ("event location", args.location)):
         if not Path(path).is_file():
             print(f"event-atlas: {label} file not found: {path}", file=sys.stderr)
@@ -266,12 +308,29 @@ def cli_eval(argv: list[str]) -> int:
         result = {
             "model": model_name(nlp), "components": list(nlp.pipe_names),
             "plover": evaluate_plover(nlp, args.plover),
-            "location": evaluate_location(nlp, args.location, args.limit),
+            "location": evaluate_location(nlp, args.location, args.limit, args.offset),
         }
     except ValueError as error:
         print(f"event-atlas: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2, sort_keys=True) if args.json else format_report(result))
+    return 0
+
+
+def _cli_eval_acled(args) -> int:
+    """``eval events --acled FILE``: ACLED sub-event typing and the keyword baseline."""
+    from timeline.acled_eval import evaluate_acled, format_acled_report, load_acled
+    from timeline.pipeline import model_name
+
+    try:
+        load_acled(args.acled)
+    except ValueError as error:
+        print(f"event-atlas: {error}", file=sys.stderr)
+        return 2
+    nlp = events_pipeline(args.model, places=not args.no_places)
+    result = {"model": model_name(nlp), "components": list(nlp.pipe_names), "acled": evaluate_acled(nlp, args.acled)}
+    print(json.dumps(result, indent=2, sort_keys=True) if args.json else
+          f"model: {result['model']} ({', '.join(result['components'])})\n\n" + format_acled_report(result["acled"]))
     return 0
 
 
@@ -324,7 +383,8 @@ def read_inputs(path: str | Path) -> Iterator[dict]:
 
 
 def extract_lines(nlp, inputs: Iterable[dict]) -> Iterator[dict]:
-    """One output record per input: ``{line, id, published, events}``."""
+    """One output record per input: ``{line, id, published, main_event, events}``; ``main_event``
+    is the index in ``events`` of :func:`main_event`'s choice (None with no event)."""
     from timeline.events import EVENT_KEYS
 
     def docs():
@@ -335,14 +395,25 @@ def extract_lines(nlp, inputs: Iterable[dict]) -> Iterator[dict]:
             yield doc, item
 
     for doc, item in nlp.pipe(docs(), as_tuples=True):
+        events = doc._.events or []
+        main = main_event(doc)
         yield {"line": item["line"], "id": item["id"], "published": item["published"],
-               "events": [{k: e[k] for k in EVENT_KEYS} for e in doc._.events or []]}
+               "main_event": next((i for i, e in enumerate(events) if e is main), None),
+               "events": [{k: e[k] for k in EVENT_KEYS} for e in events]}
 
 
 def cli_events(argv: list[str]) -> int:
     """``event-atlas events FILE [--out FILE] [--model auto|rules]``: one JSON line per input."""
-    parser = argparse.ArgumentParser(prog="event-atlas events",
-                                     description="Events of each input text, one JSON line per input.")
+    parser = argparse.ArgumentParser(
+        prog="event-atlas events",
+        description="Events of each input text, one JSON line per input: {line, id, published, main_event, events}. "
+                    "'main_event' is the index in 'events' of the event a coder would code for the whole text "
+                    "(ACLED and PLOVER code one event per snippet), null when there is none: the earliest sentence "
+                    "or ';'-clause; in it the trigger nearest the main verb, an asserted event one level above "
+                    "an intended, hypothetical or negated one; then ACLED's precedence (most specific or violent "
+                    "type first: chemical, suicide, sexual violence, lethal force on protesters, territory, air, "
+                    "shelling, explosive, grenade, clash, attack, ...); then the first. Outside scorers should "
+                    "use it so that they score the same choice as 'event-atlas eval events'.")
     parser.add_argument("file", help="one text per line, or JSON lines with 'text' (and 'published', 'id'); - for stdin")
     parser.add_argument("--out", help="output file (default: standard output)")
     parser.add_argument("--model", default="auto", help="spaCy model: auto, rules, or a package name")

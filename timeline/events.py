@@ -8,7 +8,9 @@ refined from its dependency context (the weapon, the target, the actor: "drone a
 ``Armed clash``), given a modality from the words that govern it ("ready to disarm" is intended,
 "could launch airstrikes" hypothetical, "did not attack" negated), its actors (subject, object), the
 time expression of its clause (``doc.spans["timex"]``) and the toponym of its clause
-(``doc.spans["toponyms"]``, else the parser's place entities).
+(``doc.spans["toponyms"]``, else the parser's place entities, else a proper name beside a place
+noun: "the villages of Kafr Zita and Al-Mansoura"), the innermost of nested places ("the
+Zafaraniyah district of southern Baghdad": Zafaraniyah) and every coordinated one.
 
 Results are in ``doc._.events``, a list of dicts with the keys :data:`EVENT_KEYS`.
 
@@ -61,11 +63,12 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "bombardment", "blast:n", "explosion", "explode", "detonate", "offensive:n", "incursion",
         "lynch", "torture", "gunman:n", "drop:v", "massacre", "assassinate", "assassination", "killing:n",
         "fire:v", "pound:v", "blow up", "beat up", "beat:v", "abuse:v", "invade", "invasion",
-        "force out", "drive out",
+        "force out", "drive out", "go off", "open live fire",
     ),
     "Armed clash": (
         "clash", "fight:v", "fighting:n", "battle", "firefight", "gunfight", "gunbattle", "gun battle",
-        "skirmish", "exchange fire", "exchange of fire", "engage:v", "repel", "repulse",
+        "skirmish", "exchange fire", "exchange of fire", "engage:v", "repel", "repulse", "trade fire", "trade gunfire",
+        "exchange gunfire",
         "counterattack", "counteroffensive",
     ),
     "Air/drone strike": (
@@ -74,29 +77,37 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Shelling/artillery/missile attack": (
         "shell:v", "shelling", "artillery fire", "rocket attack", "missile attack", "missile strike",
-        "mortar attack", "mortar fire", "rocket fire",
+        "mortar attack", "mortar fire", "rocket fire", "rocket:n", "missile:n", "mortar:n", "mortar round",
+        "mortar shell", "artillery shell", "shell:n",
     ),
     "Remote explosive/landmine/IED": (
         "roadside bomb", "car bomb", "landmine", "land mine", "ied", "improvised explosive device",
-        "bomb attack", "bomb blast", "explosive device", "booby trap",
+        "bomb attack", "bomb blast", "explosive device", "booby trap", "unexploded ordnance", "magnetic bomb",
+        "sticky bomb",
     ),
-    "Suicide bomb": ("suicide bombing", "suicide attack", "suicide bomber", "suicide bomb"),
-    "Grenade": ("grenade attack", "throw grenade", "hurl grenade", "lob grenade"),
+    "Suicide bomb": ("suicide bombing", "suicide attack", "suicide bomber", "suicide bomb", "suicide car bomb",
+                     "suicide vest", "explosive vest", "blow himself up", "blow herself up", "blow themselves up"),
+    "Grenade": ("grenade attack", "throw grenade", "hurl grenade", "lob grenade", "grenade:n"),
     "Chemical weapon": ("chemical attack", "gas attack", "chemical weapon"),
     "Sexual violence": ("rape", "sexually assault", "sexual assault", "sexual violence"),
-    "Abduction/forced disappearance": ("abduct", "abduction", "kidnap", "kidnapping", "take hostage", "hijack"),
-    "Government regains territory": ("recapture", "retake", "regain", "liberate", "reclaim"),
-    "Non-state actor overtakes territory": ("seize control", "take control", "overrun", "capture:v", "seize:v"),
+    "Abduction/forced disappearance": ("abduct", "abduction", "kidnap", "kidnapping", "take hostage", "hijack",
+                                       "hostage:n", "disappearance", "forcibly disappear"),
+    "Government regains territory": ("recapture", "retake", "regain", "liberate", "reclaim", "take back", "dislodge"),
+    "Non-state actor overtakes territory": ("seize control", "take control", "overrun", "capture:v", "seize:v",
+                                            "occupy:v"),
     "Peaceful protest": (
         "protest", "demonstrate", "demonstration", "rally", "march:v", "sit-in", "picket", "hunger strike",
         "go on strike", "walkout", "strike:n", "protester", "demonstrator", "boycott", "vigil",
-        "block:v",
+        "block:v", "march:n", "gather:v", "go-slow", "take to the streets",
     ),
-    "Violent demonstration": ("riot", "rioting", "rioter", "violent protest", "hurl stone", "throw stone"),
+    "Protest with intervention": ("tear gas", "teargas", "water cannon", "rubber bullet", "disperse:v", "break up",
+                                  "baton-charge"),
+    "Violent demonstration": ("riot", "rioting", "rioter", "violent protest", "hurl stone", "throw stone", "pelt"),
     "Mob violence": ("mob", "vigilante"),
     "Agreement": (
         "agree", "agreement", "deal:n", "accord", "sign:v", "treaty", "pact", "accept", "offer:v",
-        "pledge", "promise:v", "settle", "settlement", "consensus",
+        "pledge", "promise:v", "settle", "settlement", "consensus", "prisoner swap", "prisoner exchange",
+        "exchange of prisoners",
     ),
     "Arrests": (
         "arrest", "detain", "detention", "apprehend", "imprison", "jail:v", "round up", "take into custody",
@@ -105,13 +116,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Headquarters or base established": ("establish:v", "set up", "build:v", "construct:v", "open:v"),
     "Looting/property destruction": (
         "loot", "looting", "plunder", "ransack", "vandalize", "vandalise", "torch", "set fire", "set ablaze",
-        "burn:v", "demolish", "raze", "destroy", "destruction",
+        "burn:v", "demolish", "raze", "destroy", "destruction", "pillage",
     ),
     "Non-violent transfer of territory": (
         "withdraw", "withdrawal", "pull out", "pullout", "pull back", "retreat", "evacuate", "evacuation",
         "vacate", "hand over", "handover", "abandon", "leave:v", "relocate", "redeploy",
     ),
-    "Disrupted weapons use": ("defuse", "intercept", "shoot down", "dismantle", "thwart", "foil"),
+    "Disrupted weapons use": ("defuse", "intercept", "shoot down", "dismantle", "thwart", "foil", "weapons cache",
+                              "arms cache", "discover:v", "uncover:v", "down:v"),
     "Change to group/activity": (
         "dissolve", "merge", "split:v", "defect", "rename", "suspend operations",
         "cease operations", "halt operations", "limit presence", "reduce presence",
@@ -119,7 +131,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Disarmament": (
         "disarm", "disarmament", "demobilize", "demobilise", "demobilization", "decommission",
         "lay down arms", "lay down weapons", "hand over weapons", "surrender weapons", "give up arms",
-        "stand down", "disband",
+        "lay down their arms", "lay down their weapons", "demobilisation", "stand down", "disband",
     ),
     "Ceasefire": ("ceasefire", "cease-fire", "truce", "armistice"),
     "Talks": (
@@ -179,8 +191,13 @@ SHELLING_WORDS = frozenset("shell shelling artillery mortar rocket missile howit
 IED_WORDS = frozenset("ied roadside landmine mine explosive car bomb bombing blast explosion device "
                       "booby-trapped booby motorcycle sticky".split())
 SUICIDE_WORDS = frozenset("suicide bomber".split())
+CHEMICAL_AGENT = re.compile(r"\b(chlorine|sarin|chloropicrin|phosgene|vx|tabun|(toxic|poison|nerve|mustard|chemical) "
+                            r"(gas|agents?|weapons?|munitions?))\b", re.IGNORECASE)
+"""Words that make an attack a ``Chemical weapon`` anywhere in its sentence ("rockets filled with a toxic gas")."""
 GRENADE_WORDS = frozenset({"grenade"})
-CHEMICAL_WORDS = frozenset("chemical chlorine sarin mustard toxic".split())
+FIRING_VERBS = frozenset("fire launch land hit strike fall rain target slam explode crash lob hurl shoot impact "
+                          "pound struck".split())
+"""Verbs that make a rocket, missile or shell an attack ("mortar rounds landed on a market")."""
 ARMED_WORDS = frozenset(
     "troop soldier force army military militant rebel insurgent fighter militia militiaman guerrilla "
     "police policeman officer guard checkpoint base position post convoy patrol barrack garrison outpost "
@@ -193,14 +210,28 @@ CIVILIAN_WORDS = frozenset(
     "leader chief judge village home house school hospital market mosque church shop".split())
 CROWD_CONTROL_WORDS = frozenset("tear teargas gas water cannon rubber baton disperse".split())
 PROTESTER_WORDS = frozenset("protester demonstrator protest demonstration rally marcher crowd".split())
+PROTEST_LEMMAS = frozenset("protest protester demonstrate demonstration demonstrator rally march marcher sit-in "
+                           "picket strike striker vigil block go-slow".split())
+"""Lemmas that put a snippet in a protest ("activists who had blocked a motorway")."""
+RIOTER_WORDS = frozenset("mob vigilante crowd rioter resident villager youth supporter mourner".split())
+"""Subjects of violence that are no armed group: a riot (``Mob violence``, ``Violent demonstration`` in a protest)."""
+NON_STATE_WORDS = frozenset("rebel militant insurgent militia militiaman jihadist gunman gang bandit fighter separatist "
+                            "al-shabaab isis isil iswap jnim taliban houthi m23 adf codeco kidnapper".split())
+STATE_WORDS = frozenset("police policeman officer soldier troop army military security gendarme gendarmerie guard "
+                        "authority government force regime agent".split())
+LETHAL_WORDS = frozenset("kill dead death die killing live fatal lethal fatally".split())
+WEAPON_WORDS = frozenset("weapon arm ammunition cache explosive rifle gun pistol bomb ied grenade rocket missile mine "
+                         "mortar drone launcher ak-47 munition".split())
 GOVERNMENT_WORDS = frozenset("army troop soldier force government military police regime".split())
 TERRITORY_WORDS = frozenset("town city village area district territory region province control "
                             "neighborhood neighbourhood hill airport base position stronghold".split())
 PROPERTY_WORDS = frozenset("house home building property shop store office vehicle car crop field "
                            "school church mosque market village hut bridge tower pipeline line station depot "
                            "infrastructure facility plant factory truck bus tyre tire barricade warehouse "
-                           "headquarters base tent camp farm equipment".split())
-BASE_WORDS = frozenset("headquarters base camp outpost office position stronghold checkpoint".split())
+                           "headquarters base tent camp farm equipment mast antenna granary clinic centre center "
+                           "stall livestock kiosk".split())
+BASE_WORDS = frozenset("headquarters base camp outpost office position stronghold checkpoint post garrison barrack "
+                       "hq".split())
 AGREEMENT_WORDS = frozenset("agreement deal treaty accord pact memorandum contract ceasefire cease-fire truce law "
                             "decree declaration protocol charter convention document armistice bill order "
                             "understanding roadmap".split())
@@ -389,6 +420,32 @@ class EventDetector:
         doc._.events = _dedupe(_normalise_actors(events, doc))
         return doc
 
+    def places_at(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+        """Character spans of the places linked to the word at characters ``[start, end)`` of a
+        processed doc, taken as an event trigger: the places of the events detected there; for a
+        word the component did not keep as an event, the places the linker would give it, except
+        that a lexicon word the component ruled out ("captured the title", "prices shot up") gets
+        none. Example: ``places_at(doc, 7, 14)`` on "Troops clashed with rebels in Mosul." is ``[(30, 35)]``."""
+        events = [e for e in doc._.events or [] if e["trigger_start"] < end and start < e["trigger_end"]]
+        if events:
+            first = events[0]["trigger_start"]
+            return sorted({(e["place_start"], e["place_end"]) for e in events
+                           if e["trigger_start"] == first and e["place_start"] is not None})
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return []
+        parsed = doc.has_annotation("DEP")
+        ctx = _DocContext(doc, parsed, self.place_labels)
+        head = span.root if parsed else span[0]
+        tagged = doc.has_annotation("LEMMA") and doc.has_annotation("POS")
+        rules = (self.by_lemma.get(head.lemma_.lower(), []) if tagged else []) + self.by_form.get(head.lower_, [])
+        rule = next((r for r in rules if not tagged or head.pos_ in _POS_OF[r.pos]), None)
+        if rule is not None and _refine(rule.kind, head, doc[head.i:head.i + 1], ctx) is None:
+            return []
+        sent = head.sent if parsed or doc.has_annotation("SENT_START") else doc[:]
+        return sorted((p["place_start"], p["place_end"]) for p in _places_of(head, sent, ctx)
+                      if p["place_start"] is not None)
+
     @staticmethod
     def _plausible_pos(span: Span) -> bool:
         """Whether a phrase's inflecting word has the part of speech of its entry (always true
@@ -484,7 +541,7 @@ class _DocContext:
         extra = [e for e in doc.ents if e.label_ in place_labels and not any(i in taken for i in range(e.start, e.end))]
         toponyms = [s for s in toponyms if not _inside_name(s)]
         taken |= {i for s in extra for i in range(s.start, s.end)}
-        named = [s for s in _place_phrases(doc) if not any(i in taken for i in range(s.start, s.end))] if parsed else []
+        named = _place_phrases(doc, taken) if parsed else []
         self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
         self.trigger_heads: set[int] = set()
         self._focus = None
@@ -517,38 +574,64 @@ def _inside_name(span: Span) -> bool:
     return False
 
 
-_NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
+_NOT_PLACE_ENTS = frozenset({"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
                              "QUANTITY", "LAW", "WORK_OF_ART", "LANGUAGE", "EVENT", "PRODUCT"})
+"""Entity labels that never name a place, whatever the context."""
 FACILITY_WORDS = frozenset("hospital airport university square camp base mosque church school prison hotel "
                            "bridge market station stadium palace embassy compound checkpoint road street "
-                           "highway hill mountain river valley crossing port".split())
+                           "highway hill mountain river valley crossing port airbase hilltop".split())
+TITLE_WORDS = frozenset("minister president king queen prince emir sheikh general colonel secretary governor mayor "
+                        "ambassador envoy chancellor premier senator judge pope cleric imam".split())
+"""Titles that make a proper-noun phrase a person ("Prime Minister Mohammed Shia al-Sudani")."""
+PLACE_NOUNS = FEATURE_NOUNS | frozenset("quarter sector countryside peninsula plain hill hilltop mountain "
+                                        "valley farm axis junction island".split())
+"""Common nouns whose name is given by a proper noun beside them ("the Sayidda Zaynab district",
+"the villages of Kafrnan and Harsh Tiseen")."""
 
 
-def _place_phrases(doc: Doc) -> list[Span]:
-    """Proper-noun phrases in a locative position that the gazetteer and the NER may miss: the
-    object of "in/at/near/..." ("in Helwaniyah district", "near Deefow") or the name before or after
-    a place noun ("the Shalman area", "the village of Mainok")."""
-    out = []
+def _place_phrases(doc: Doc, taken: set[int]) -> list[Span]:
+    """Proper-noun phrases in a place position that the gazetteer and the NER may miss (token
+    indices in ``taken`` are already places): the name beside a place noun ("the village of
+    Mainok", "the Shalman area"), the object of "in/at/near/..." ("in Helwaniyah district",
+    "near Deefow"), and the names coordinated with a place ("Kafr Zita, Al-Latiminah and
+    Al-Mansoura"). The small model often tags such names PERSON (and ORG): they count anyway,
+    except an organisation after a preposition ("in the Senate") unless it names a facility."""
+    out, seen = [], set(taken)
+
+    def add(token: Token) -> None:
+        start = min([token.i] + [c.left_edge.i for c in token.lefts
+                                 if c.dep_ == "compound" and c.pos_ == "PROPN"])
+        if any(i in seen for i in range(start, token.i + 1)):
+            return
+        span = doc[start:token.i + 1]
+        if span.text[:1].isupper():
+            out.append(span)
+            seen.update(range(span.start, span.end))
+
     for token in doc:
         if token.pos_ != "PROPN" or token.dep_ == "compound" and token.head.pos_ == "PROPN":
             continue
         if token.ent_type_ in _NOT_PLACE_ENTS:
             continue
-        if token.ent_type_ == "ORG" and not any(t.lemma_.lower() in FACILITY_WORDS for t in token.subtree):
-            continue
         head = token.head
-        locative = (
-            token.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS - {"of", "from", "as", "like", "including"}
-            or token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in FEATURE_NOUNS
-            or token.dep_ in ("compound", "amod") and head.lemma_.lower() in FEATURE_NOUNS and head.dep_ == "pobj"
-            and head.head.lower_ in LOCATIVE_PREPS
-        )
-        if not locative:
+        named_by_noun = (token.dep_ in ("compound", "amod", "nmod") and head.pos_ == "NOUN"
+                         and head.lemma_.lower() in PLACE_NOUNS)
+        of_place_noun = (token.dep_ == "pobj" and head.lower_ == "of"
+                         and head.head.lemma_.lower() in PLACE_NOUNS)
+        if named_by_noun or of_place_noun:
+            add(token)
             continue
-        start = min([token.i] + [c.i for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"])
-        span = doc[start:token.i + 1]
-        if span.text[:1].isupper():
-            out.append(span)
+        if token.ent_type_ == "ORG" and not any(t.lemma_.lower() in FACILITY_WORDS for t in token.subtree):
+            continue  # "in the Senate"; but "at the Rafik Hariri Hospital"
+        if (token.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS - {"of", "from", "as", "like", "including", "between"}
+                and not any(t.lower_ in TITLE_WORDS for t in token.subtree)):
+            add(token)  # not "talks between Prime Minister Mohammed al-Sudani and ..."
+    # names coordinated with a place: "the cities of Saraqib, Binnish and Taftanaz"
+    places = set(seen)
+    for token in doc:
+        if (token.pos_ == "PROPN" and token.dep_ == "conj" and token.ent_type_ not in _NOT_PLACE_ENTS
+                and token.i not in seen and any(c.i in places for c in token.conjuncts)):
+            add(token)
     return out
 
 
@@ -618,51 +701,139 @@ def _object_words(head: Token) -> set[str]:
     return out
 
 
+def _sentence_words(head: Token, span: Span, ctx: _DocContext) -> set[str]:
+    """Lower-case lemmas and forms of the trigger's sentence (the whole doc without sentences)."""
+    doc = span.doc
+    sent = span.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:]
+    return {w.lower() for t in sent for w in (t.lemma_ or t.lower_, t.lower_)}
+
+
+def _actor_words(head: Token) -> set[str]:
+    """Lemmas of the trigger's active subject phrase ("Iraqi security forces": iraqi, security, force)."""
+    subject, passive = _subject(head)
+    if subject is None or passive:
+        return set()
+    return {w for t in subject.subtree for w in (t.lemma_.lower(), t.lower_)}
+
+
+_WARNING_SHOTS = re.compile(r"\b(?:into|in) the air\b", re.IGNORECASE)
+
+
+def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: set[str]) -> str:
+    """ACLED sub-event type of a generic ``violence`` or ``Armed clash`` trigger, in ACLED's
+    precedence: who acts (rioters, a mob), the weapon (suicide, chemical, grenade, air, artillery,
+    explosive), then the target (protesters, armed forces, civilians)."""
+    lower = span.text.lower()
+    words = words | (_object_words(head) if ctx.parsed else set())  # "fired dozens of rockets"
+    sentence = _sentence_words(head, span, ctx)
+    sent_text = (span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:]).text
+    who = _actor_words(head) if ctx.parsed else set()
+    protest = bool(sentence & PROTEST_LEMMAS)
+    if who & PROTESTER_WORDS - {"crowd"} and (kind != "Armed clash" or words & {"police", "security"}):
+        return "Violent demonstration"
+    if who & RIOTER_WORDS and not who & (NON_STATE_WORDS | STATE_WORDS):
+        return "Violent demonstration" if protest or "rioter" in who else "Mob violence"
+    if words & SUICIDE_WORDS or sentence & {"suicide"} or "vest" in sentence and sentence & {"explosive", "bomb"}:
+        return "Suicide bomb"
+    if CHEMICAL_AGENT.search(sent_text):
+        return "Chemical weapon"
+    if lower.startswith("fir") and _WARNING_SHOTS.search(sent_text):
+        return "Protest with intervention" if protest else "Other"  # warning shots
+    if lower.startswith("deton") and (words & {"safely", "expert", "disposal", "squad"} or "controlled detonation" in sent_text.lower()):
+        return "Disrupted weapons use"  # a bomb squad's controlled detonation
+    if words & GRENADE_WORDS and not words & {"stun", "flash", "smoke"}:
+        return "Grenade"
+    if words & {"unexploded", "ordnance", "landmine", "mine", "ied", "roadside"}:
+        return "Remote explosive/landmine/IED"
+    if words & AIR_WORDS and not _WARNING_SHOTS.search(sent_text):
+        return "Air/drone strike"
+    if words & (SHELLING_WORDS - ({"cannon"} if "water" in words else set())) or lower.startswith("bombard"):
+        return "Shelling/artillery/missile attack"  # a cannon, not a water cannon
+    if kind == "Armed clash":
+        return "Armed clash"
+    if words & IED_WORDS or lower.startswith(("bomb", "blast", "explo", "deton")):
+        return "Remote explosive/landmine/IED"
+    if words & {"rape", "sexual", "sexually"}:
+        return "Sexual violence"
+    targets = _objects(head) if ctx.parsed else []
+    target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
+    if (target_words | words) & PROTESTER_WORDS - {"crowd"} or words & PROTEST_LEMMAS and words & {"people", "man", "woman"}:
+        if sentence & LETHAL_WORDS and not sentence & CROWD_CONTROL_WORDS - {"gas"}:
+            return "Excessive force against protesters"
+        return "Protest with intervention"
+    if words & CROWD_CONTROL_WORDS and protest:
+        return "Protest with intervention"  # "fired tear gas to disperse protesters"
+    if target_words & ARMED_WORDS:
+        return "Armed clash"
+    if target_words & CIVILIAN_WORDS:
+        return "Attack"
+    if lower.startswith(("offensive", "incursion", "storm", "raid", "ambush", "pound")):
+        return "Armed clash"
+    if words & ARMED_WORDS and not words & CIVILIAN_WORDS:
+        return "Armed clash"
+    return "Attack"
+
+
+def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
+    """What "seized", "captured", "occupied" report, from their objects and subject: territory
+    (a place, a base), people (``Arrests`` by the state, else ``Abduction``), weapons (``Disrupted
+    weapons use``); None otherwise ("seized the moment")."""
+    targets = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+    if head.dep_ in ("acl", "relcl"):
+        targets.append(head.head)
+    targets += [c for t in targets for c in t.conjuncts]  # the thing seized, not "at the port"
+    objects = {t.lemma_.lower() for t in targets} | {t.lower_ for t in targets}
+    who = _actor_words(head) | {w for c in head.children if c.dep_ == "agent" for t in c.subtree
+                                for w in (t.lemma_.lower(), t.lower_)}
+    state = who & STATE_WORDS and not who & NON_STATE_WORDS
+    places = TERRITORY_WORDS | BASE_WORDS | FACILITY_WORDS | FEATURE_NOUNS | {"terminal", "refinery", "town", "mine"}
+    if objects & places or any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in targets) or head.lemma_.lower() == "overrun":
+        return "Government regains territory" if state else "Non-state actor overtakes territory"
+    people = any(t.ent_type_ in ("PERSON", "NORP") or any(c.dep_ == "nummod" for c in t.children)
+                 and t.lemma_.lower().endswith(("er", "or", "ist", "ian", "ant")) for t in targets)
+    if people or objects & (CIVILIAN_WORDS | ARMED_WORDS | {"suspect", "member", "missionary", "hostage", "elder",
+                                                          "worker", "nurse", "priest", "smuggler", "trafficker"}):
+        return "Arrests" if state else "Abduction/forced disappearance"
+    if objects & WEAPON_WORDS:
+        return "Disrupted weapons use"
+    return None
+
+
 def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     """ACLED sub-event type of a trigger of ``kind`` in its context (None: not an event)."""
     words = _context_words(head, span, ctx)
     lower = span.text.lower()
     objects = _object_words(head) if ctx.parsed else words
-    if kind in ("violence", "Looting/property destruction", "Armed clash") and ctx.parsed:
-        subject, passive = _subject(head)
-        who = {subject.lemma_.lower(), subject.lower_} if subject is not None and not passive else set()
-        if who & {"rioter", "mob", "rioters", "vigilante", "crowd"}:
-            return "Mob violence" if who & {"mob", "vigilante"} else "Violent demonstration"
-        if who & PROTESTER_WORDS and kind != "Armed clash" or who & PROTESTER_WORDS and kind == "Armed clash" and words & {"police", "security"}:
-            return "Violent demonstration"
-    if kind == "violence" or kind in ("Armed clash",):
-        if words & SUICIDE_WORDS:
-            return "Suicide bomb"
-        if words & CHEMICAL_WORDS and (words & {"attack", "weapon", "bomb", "gas", "agent", "shell", "drop"}):
+    if kind in ("violence", "Armed clash"):
+        return _violence_type(kind, head, span, ctx, words)
+    if kind in ("Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Air/drone strike", "Grenade"):
+        sentence = _sentence_words(head, span, ctx)
+        sent_text = (span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:]).text
+        if kind == "Grenade" and words & {"stun", "flash", "smoke"}:
+            return "Protest with intervention" if sentence & PROTEST_LEMMAS else None
+        if lower.rstrip("s") in ("rocket", "missile", "mortar", "shell") and (head.pos_ != "VERB" or not ctx.parsed):
+            fired = (head.head.lemma_.lower() in FIRING_VERBS or any(c.lemma_.lower() in FIRING_VERBS for c in head.children)
+                     if ctx.parsed else bool(words & FIRING_VERBS))
+            if not fired:
+                return None  # "missile defence", "a shell company": nothing fired
+        if CHEMICAL_AGENT.search(sent_text):
             return "Chemical weapon"
-        if words & GRENADE_WORDS:
-            return "Grenade"
-        if words & AIR_WORDS:
-            return "Air/drone strike"
-        if words & SHELLING_WORDS:
-            return "Shelling/artillery/missile attack"
-        if kind == "Armed clash":
-            return "Armed clash"
-        if words & IED_WORDS or lower.startswith(("bomb", "blast", "explo", "deton")):
-            return "Remote explosive/landmine/IED"
-        if words & {"rape", "sexual", "sexually"}:
-            return "Sexual violence"
-        targets = _objects(head) if ctx.parsed else []
-        target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
-        if words & CROWD_CONTROL_WORDS and words & PROTESTER_WORDS:
-            return "Protest with intervention"  # "fired tear gas to disperse protesters"
-        if target_words & PROTESTER_WORDS:
-            return "Excessive force against protesters"
-        if target_words & ARMED_WORDS:
-            return "Armed clash"
-        if target_words & CIVILIAN_WORDS:
-            return "Attack"
-        if lower.startswith(("offensive", "incursion", "storm", "raid", "ambush", "pound")):
-            return "Armed clash"
-        if words & ARMED_WORDS and not words & CIVILIAN_WORDS:
-            return "Armed clash"
-        return "Attack"
+        if kind != "Grenade" and (words & SUICIDE_WORDS or sentence & {"suicide"}):
+            return "Suicide bomb"
+        if kind == "Remote explosive/landmine/IED" and words & {"safely", "expert", "disposal", "defuse"}:
+            return "Disrupted weapons use"
+        return kind
+    if kind == "Protest with intervention":
+        sentence = _sentence_words(head, span, ctx)
+        if sentence & (PROTEST_LEMMAS | PROTESTER_WORDS | {"supporter", "activist", "student", "worker", "opposition"}):
+            return kind
+        return None
     if kind == "Peaceful protest":
+        if span.text in MONTH_NAMES:
+            return None  # "On 3 March 2022"
+        if lower.startswith("gather") and not words & {"demand", "protest", "chant", "slogan", "placard", "banner",
+                                                        "denounce", "oppose", "against", "call", "support"}:
+            return None
         if lower in ("block", "blocked", "blocks", "blocking", "blockade") and not words & PROTESTER_WORDS | {"worker", "farmer", "student", "driver", "resident"}:
             return "Restrictions" if words & GOVERNMENT_WORDS else None
         if lower.startswith("strike") and words & (AIR_WORDS | SHELLING_WORDS | ARMED_WORDS | {"target", "position", "missile"}):
@@ -674,21 +845,24 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return "Peaceful protest"
     if kind == "Government regains territory":
         return kind
+    if kind == "Abduction/forced disappearance" and lower.startswith("hostage") and ctx.parsed:
+        # "took four elders hostage", "held hostage"; not "freed two hostages"
+        return kind if head.head.lemma_.lower() in ("take", "hold", "seize", "keep", "capture") else None
     if kind == "Non-state actor overtakes territory":
-        if ctx.parsed:
-            objects = {t.lemma_.lower() for t in _objects(head)}
-            subjects = {c.lemma_.lower() for c in head.children if c.dep_ in ("nsubj", "agent")}
-            subjects |= {g.lemma_.lower() for c in head.children if c.dep_ == "agent" for g in c.children}
-            if not objects & TERRITORY_WORDS and not any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in _objects(head)):
-                return "Arrests" if objects & (CIVILIAN_WORDS | ARMED_WORDS | {"suspect", "member"}) else "Looting/property destruction" if objects & {"weapon", "ammunition", "arm", "cache"} else None
-            if subjects & GOVERNMENT_WORDS:
-                return "Government regains territory"
+        if ctx.parsed and not lower.startswith(("seize control", "seized control", "take control", "took control",
+                                                "taken control", "taking control", "takes control")):
+            return _seizure_type(head, ctx)
         return kind
     if kind == "Looting/property destruction":
         if lower.startswith(("destr", "demol", "raz", "burn", "torch", "set")) and not (objects | words) & PROPERTY_WORDS:
             return None  # "the destruction of Hamas's leadership"
+        who = _actor_words(head) if ctx.parsed else set()
+        if who & PROTESTER_WORDS - {"crowd"} or who & RIOTER_WORDS and not who & (NON_STATE_WORDS | STATE_WORDS):
+            protest = bool(_sentence_words(head, span, ctx) & PROTEST_LEMMAS) or who & {"rioter", "protester", "demonstrator"}
+            return "Violent demonstration" if protest else "Mob violence"
         return kind
-    if kind == "Arrests" and (words | objects) & PROTESTER_WORDS:
+    if kind == "Arrests" and ((words | objects) & PROTESTER_WORDS or objects & {"activist", "supporter", "striker", "marcher"}
+                              and _sentence_words(head, span, ctx) & PROTEST_LEMMAS):
         return "Protest with intervention"  # ACLED: protesters arrested
     if kind == "Non-violent transfer of territory":
         if lower.startswith(("evacuat", "hand")):
@@ -718,7 +892,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     if kind == "Peaceful protest" and head.head.lemma_.lower() in ("lodge", "file", "register", "deliver", "send"):
         return "Accusation"  # "lodged an official protest with Albania"
     if kind == "Disrupted weapons use":
-        return kind if lower.startswith(("defus", "intercept", "shot", "shoot", "dismantl")) or words & (SHELLING_WORDS | IED_WORDS | AIR_WORDS | {"attack", "plot"}) else None
+        return kind if lower.startswith(("defus", "intercept", "shot", "shoot", "dismantl")) or words & (SHELLING_WORDS | IED_WORDS | AIR_WORDS | WEAPON_WORDS | {"attack", "plot"}) else None
     if kind == "Sanctions" and lower.startswith(("cancel", "call", "end", "halt", "suspend", "lift", "break")):
         if objects & RESTRICTION_WORDS:
             return "Concession"
@@ -800,7 +974,7 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
                 return "intended", lemma
             if lemma in HYPOTHETICAL_HEADS:
                 return "hypothetical", lemma
-        if node.dep_ in ("ROOT", "ccomp", "parataxis") or node.head is node:
+        if node.dep_ in ("ROOT", "ccomp", "parataxis") or node.head.i == node.i:
             break
         if node is not head and node.lemma_.lower() in REPORTING_VERBS:
             break
@@ -817,7 +991,7 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
 
 def _reported(node: Token) -> bool:
     """Whether a clause is the content of a reporting verb ("said they would ...")."""
-    while node.dep_ == "conj" and node.head is not node:
+    while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head
     return node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS | {"announce", "declare", "warn"}
 
@@ -903,7 +1077,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
                     return pobj, False
             if c.dep_ == "poss" and node is not verb and node.pos_ == "NOUN" and not _is_pronoun(c):
                 return c, False
-        if node.head is node:
+        if node.head.i == node.i:
             break
         if node.dep_ in ("xcomp", "conj", "acomp", "advcl"):
             node = node.head
@@ -963,7 +1137,7 @@ def _actor_tokens(head: Token) -> tuple[Token | None, Token | None]:
         if actor1 is None and head.dep_ in ("dobj", "pobj"):
             verb = head
             for _ in range(5):  # "claimed responsibility for dozens of attacks"
-                if verb.dep_ not in ("dobj", "pobj", "prep") or verb.head is verb:
+                if verb.dep_ not in ("dobj", "pobj", "prep") or verb.head.i == verb.i:
                     break
                 verb = verb.head
             if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in LIGHT_VERBS:
@@ -1120,7 +1294,7 @@ def _link_cost(anchor: Token, trigger: Token, temporal: bool) -> int | None:
     for _ in range(12):
         if node.i in index:
             break
-        if node.head is node or node.dep_ == "csubj":
+        if node.head.i == node.i or node.dep_ == "csubj":
             return None
         if node.dep_ in ("ccomp", "parataxis"):
             if not temporal:
@@ -1200,12 +1374,48 @@ def place_candidates(head: Token, sent: Span, ctx: _DocContext) -> list[Span]:
             scored.append((cost, _specificity(s), sum(1 for _ in s.root.ancestors), abs(s.start - head.i), s))
     if not scored:
         return []
+    spans = [x[-1] for x in scored]
+    scored = [x for x in scored if not any(_surrounds(x[-1], other) for other in spans if other is not x[-1])]
     # among the closely linked toponyms, the most specific place ("In Sarajevo, a peacekeeper was
     # shot in the suburb of Dobrinja": Dobrinja), then the most closely linked
     best = min(x[0] for x in scored)
     close = sorted((x for x in scored if x[0] <= best + 1), key=lambda x: (x[1], x[0], x[2], x[3]))
     rest = sorted((x for x in scored if x[0] > best + 1), key=lambda x: x[:4])
     return [x[-1] for x in close + rest]
+
+
+_NESTING_DEPS = frozenset("prep pobj appos poss compound amod nmod npadvmod advmod".split())
+"""Dependencies that attach a place to the description of another ("X district of Y", "X, north of Y")."""
+
+
+def _place_noun_of(span: Span) -> Token:
+    """The token a place phrase stands for in its clause: the place noun it names ("the Shalman
+    area", "the village of Mainok"), else its own root."""
+    root = span.root
+    if root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_.lower() in PLACE_NOUNS:
+        return root.head
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in PLACE_NOUNS:
+        return root.head.head
+    return root
+
+
+def _surrounds(outer: Span, inner: Span) -> bool:
+    """Whether ``outer`` only locates ``inner``: attached to its description ("the Zafaraniyah
+    district of southern Baghdad", "Dhuluiya, north of Baghdad", "Mogadishu's Huriwaa district"),
+    or naming the same place noun with a coarser place ("the Homs neighbourhood of Baba Amr")."""
+    noun = _place_noun_of(inner)
+    if outer.start <= noun.i < outer.end:
+        return False  # "villages of Hawul Area of Borno State": inner is attached to outer's own name
+    if _place_noun_of(outer).i == noun.i:
+        return _specificity(outer) > _specificity(inner)
+    node = outer.root
+    for _ in range(8):
+        if node.i == noun.i:
+            return True
+        if node.dep_ not in _NESTING_DEPS or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _specificity(span: Span) -> int:
@@ -1216,7 +1426,29 @@ def _specificity(span: Span) -> int:
         return int(place.get("geo_precision") or 2)
     if span.label_ in ("GPE", "LOC", "FAC") and "toponyms" not in span.doc.spans:
         return 1 if span.label_ == "FAC" else 2
-    return 1
+    return 0
+
+
+def _coordinated(first: Span, other: Span) -> bool:
+    """Whether two places are named in coordinated phrases: "in Mosul and Anbar", "the villages
+    of Kafrnan and Harsh Tiseen", "in Ankara and in Bartin", "two in Miranshah and four in Mir Ali"."""
+    if other.root in first.root.conjuncts:
+        return True
+    a, b = _place_noun_of(first), _place_noun_of(other)
+    if b in a.conjuncts:
+        return True
+    pa, pb = _attachment(a), _attachment(b)
+    if pa is not None and pb is not None and pb in pa.conjuncts:
+        return True  # coordinated prepositions
+    ha = pa.head if pa is not None else None
+    hb = pb.head if pb is not None else None
+    return ha is not None and hb is not None and hb in ha.conjuncts
+
+
+def _attachment(noun: Token) -> Token | None:
+    """The preposition that attaches a place noun to its clause ("in" of "in Mosul"), None when
+    the noun is no prepositional object."""
+    return noun.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else None
 
 
 def _places_of(head: Token, sent: Span, ctx: _DocContext) -> list[dict]:
@@ -1226,8 +1458,9 @@ def _places_of(head: Token, sent: Span, ctx: _DocContext) -> list[dict]:
     candidates = place_candidates(head, sent, ctx)
     if candidates:
         first = candidates[0]
-        coordinated = {first.root.i} | ({t.i for t in first.root.conjuncts} if ctx.parsed else set())
-        return [_place_fields(span) for span in candidates if span is first or span.root.i in coordinated]
+        if not ctx.parsed:
+            return [_place_fields(first)]
+        return [_place_fields(span) for span in candidates if span is first or _coordinated(first, span)]
     focus = ctx.focus_place()
     if focus:
         precision = int(focus.get("geo_precision") or 4)

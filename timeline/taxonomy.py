@@ -102,6 +102,34 @@ PLOVER_OF: dict[str, str | None] = {
 }
 """sub_event_type -> PLOVER 2021 event code (None for ACLED's ``Other``)."""
 
+ACLED_PRECEDENCE: tuple[str, ...] = (
+    "Chemical weapon", "Suicide bomb", "Sexual violence", "Excessive force against protesters",
+    "Government regains territory", "Non-state actor overtakes territory",
+    "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
+    "Armed clash", "Attack", "Abduction/forced disappearance", "Mob violence", "Violent demonstration",
+    "Protest with intervention", "Peaceful protest",
+    "Disrupted weapons use", "Looting/property destruction", "Arrests", "Non-violent transfer of territory",
+    "Headquarters or base established", "Agreement", "Change to group/activity", "Other",
+)
+"""ACLED's 25 sub-event types, most specific (or most violent) first: when one snippet reports
+two events of equal standing ("abducted and raped a woman", "a suicide attacker struck; gunmen
+then opened fire"), ACLED codes the earlier one of this order (a chemical attack by air is
+``Chemical weapon``, protesters shot dead ``Excessive force against protesters``)."""
+
+
+def precedence(sub_event_type: str | None) -> float:
+    """Rank of a sub_event_type in :data:`ACLED_PRECEDENCE` (lower: codes first); an extension
+    ranks just after the ACLED type it falls back to, an unknown kind last.
+
+    >>> precedence("Suicide bomb") < precedence("Attack") < precedence("Talks")
+    True
+    """
+    parent = ACLED_SUB_EVENT_TYPE_OF.get(sub_event_type or "")
+    if parent is None:
+        return float(len(ACLED_PRECEDENCE))
+    return ACLED_PRECEDENCE.index(parent) + (0.5 if parent != sub_event_type else 0.0)
+
+
 EXTENSION_SCOPE: dict[str, str] = {ext: scope for ext, (_, _, scope) in _EXTENSIONS.items()}
 """extension -> what it covers, for legends and documentation."""
 
