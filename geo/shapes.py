@@ -9,7 +9,9 @@
   province's label points than to any other province's (a Voronoi cell of the 1:10m admin-1 label
   points, clipped to the country). The map says so in its legend and popups.
 
-At run time :func:`countries` and :func:`admin1_regions` read those files (GeoDataFrames, EPSG:4326).
+At run time :func:`countries` and :func:`admin1_regions` read those files (GeoDataFrames, EPSG:4326):
+this module is the one reader of region shapes, for the map (:mod:`geo.map_payload`) and for
+:func:`geo.frame.region_shapes`; :func:`containing` finds the shape that holds each point.
 
 Example::
 
@@ -65,6 +67,31 @@ def countries() -> gpd.GeoDataFrame:
 def admin1_regions() -> gpd.GeoDataFrame:
     """Admin-1 regions: ``adm1_code``, ``name``, ``iso_a2``, ``approx`` (bool), ``geometry``."""
     return _read(ADMIN1_FILE)
+
+
+def containing(shapes: gpd.GeoDataFrame, lat, lon) -> np.ndarray:
+    """Row position in ``shapes`` of the shape holding each point (degrees), -1 if none; a point on
+    a shared border gets the first shape (lowest position), so the answer is deterministic.
+
+    >>> containing(countries(), [33.3], [44.4]).tolist() == [countries().index[countries().iso_a2 == "IQ"][0]]  # doctest: +SKIP
+    True
+    """
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    result = np.full(len(lat), -1, dtype=int)
+    ok = ~(np.isnan(lat) | np.isnan(lon))
+    if not ok.any():
+        return result
+    # events repeat places: look each distinct point up once
+    where, inverse = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
+    tree = shapely.STRtree(shapes.geometry.to_numpy())
+    point_idx, shape_idx = tree.query(shapely.points(where), predicate="within")
+    found = np.full(len(where), -1, dtype=int)
+    order = np.lexsort((shape_idx, point_idx))
+    point_idx, shape_idx = point_idx[order], shape_idx[order]
+    first = np.r_[True, point_idx[1:] != point_idx[:-1]]
+    found[point_idx[first]] = shape_idx[first]
+    result[np.flatnonzero(ok)] = found[inverse.reshape(-1)]
+    return result
 
 
 def _iso_a2(props: dict) -> str | None:

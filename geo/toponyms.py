@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_SPACE, IS_TITLE, IS_UPPER, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -77,10 +78,44 @@ LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "outside", "arou
                       "towards", "of", "via", "through", "throughout", "between", "inside", "and"})
 
 
-def _is_capitalised(token) -> bool:
-    """Whether a token starts with a capital letter and has letters ("Mosul", "U.S.", "MOSUL")."""
-    text = token.text
+def _is_capitalised(text: str) -> bool:
+    """Whether a word starts with a capital letter and has letters ("Mosul", "U.S.", "MOSUL")."""
     return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
+
+
+class _Tokens:
+    """The token attributes recognition reads, as plain lists made once per document (making a
+    spaCy ``Token`` object per attribute read, or calling ``Doc.text``, which joins the tokens anew
+    each time, cost more than the rest of recognition)."""
+
+    __slots__ = ("doc", "doc_text", "n", "text", "lower", "cap", "alpha", "upper", "title", "sent_start", "space",
+                 "start_char", "end_char", "_lower_words")
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.n = len(doc)
+        cols = doc.to_array([ORTH, SPACY, IDX, IS_ALPHA, IS_UPPER, IS_TITLE, IS_SPACE, SENT_START]).T.tolist() \
+            if len(doc) else [[]] * 8
+        orth, trailing_space, self.start_char, self.alpha, self.upper, self.title, self.space, sent_start = cols
+        strings = doc.vocab.strings
+        self.text = words = [strings[o] for o in orth]
+        self.doc_text = "".join([w + " " if ws else w for w, ws in zip(words, trailing_space)])
+        self.end_char = [i + len(w) for i, w in zip(self.start_char, words)]
+        self.lower = [w.lower() for w in words]
+        self.cap = [w[:1].isupper() and _is_capitalised(w) for w in words]
+        self.sent_start = [s == 1 for s in sent_start]
+        self._lower_words: frozenset[str] | None = None
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` without making the span."""
+        return self.doc_text[self.start_char[start]:self.end_char[end - 1]]
+
+    @property
+    def lower_words(self) -> frozenset[str]:
+        """Words written in lower case somewhere in the document."""
+        if self._lower_words is None:
+            self._lower_words = frozenset(w for w, f in zip(self.text, self.doc.to_array(IS_LOWER).tolist()) if f)
+        return self._lower_words
 
 
 class ToponymRecognizer:
@@ -126,8 +161,10 @@ class ToponymRecognizer:
     def recognize(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """Candidate toponym spans (non-overlapping, sorted) and demonym spans."""
         gaz = self.gazetteer
+        tokens = _Tokens(doc)
+        n, text, lower, cap, alpha = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.alpha
         has_ner = self.use_ner and doc.has_annotation("ENT_IOB")
-        blocked = [False] * len(doc)
+        blocked = [False] * n
         in_org: set[int] = set()
         named: set[int] = set()       # tokens of names that are not places ("American Airlines")
         person_words: set[str] = set()
@@ -143,7 +180,8 @@ class ToponymRecognizer:
                                                    for p in gaz.candidates(trimmed.text)):
                         continue      # "Sri Lanka's former president": the model's PERSON is a country
                     if ent.label_ == "PERSON" and len(ent) > 1:
-                        person_words.update(t.text for t in ent if t.is_title and len(t) > 2)
+                        person_words.update(text[t] for t in range(ent.start, ent.end)
+                                            if tokens.title[t] and len(text[t]) > 2)
                     # the statistical model often calls a lone town a PERSON ("Alexandria man") and
                     # organisations contain their town ("Mansfield Police Department", "the S.C.
                     # Highway Patrol"): those words stay open to (stricter) gazetteer matching
@@ -156,18 +194,18 @@ class ToponymRecognizer:
                             in_org.add(t)
                         else:
                             blocked[t] = True
-        for token in doc:
-            key = normalize(token.text)
-            if key in gaz.demonyms and _is_capitalised(token) and token.i not in named:
-                # "South Korean": prefer the two-word demonym
-                if token.i + 1 < len(doc) and normalize(f"{token.text} {doc[token.i + 1].text}") in gaz.demonyms:
-                    continue
-                start = token.i
-                prev = doc[token.i - 1] if token.i > 0 else None
-                if prev is not None and prev.is_alpha and prev.lower_ not in STOP_WORDS \
-                        and normalize(f"{prev.text} {token.text}") in gaz.demonyms:
-                    start -= 1
-                demonyms.append(doc[start:token.i + 1])
+        known = gaz.demonyms
+        for i in range(n):
+            if not cap[i] or i in named or normalize(text[i]) not in known:
+                continue
+            # "South Korean": prefer the two-word demonym
+            if i + 1 < n and normalize(f"{text[i]} {text[i + 1]}") in known:
+                continue
+            start = i
+            if i > 0 and alpha[i - 1] and lower[i - 1] not in STOP_WORDS \
+                    and normalize(f"{text[i - 1]} {text[i]}") in known:
+                start -= 1
+            demonyms.append(doc[start:i + 1])
         demonym_tokens = {t for s in demonyms for t in range(s.start, s.end)}
 
         found: list[Span] = []
@@ -175,131 +213,127 @@ class ToponymRecognizer:
             span = _trim(ent)
             if span is None or any(t in demonym_tokens for t in range(span.start, span.end)):
                 continue
-            if _looks_like_person(span):
+            if _looks_like_person(tokens, span.start):
                 continue
-            if not _lookup(gaz, span.text) and not STREET_WORD.search(span.text):
+            if not gaz.lookup(span.text) and not STREET_WORD.search(span.text):
                 continue     # "Fakti", "Sudani": not in the gazetteer and not a street or facility
             found.append(span)
-        found.extend(self._gazetteer_matches(doc, blocked, demonym_tokens, in_org, person_words))
+        found.extend(self._gazetteer_matches(tokens, blocked, demonym_tokens, in_org, person_words))
         if self.streets:
-            found.extend(_streets(doc, blocked))
-        found.extend(_same_name(doc, filter_spans(found), blocked, demonym_tokens | {
-            t.i for t in doc if t.text in person_words}))
+            found.extend(_streets(tokens, blocked))
+        if person_words:
+            demonym_tokens |= {i for i in range(n) if text[i] in person_words}
+        found.extend(_same_name(tokens, filter_spans(found), blocked, demonym_tokens))
         # NER spans first: on overlap prefer the longer span, then the NER one
         return sorted(filter_spans(found), key=lambda s: s.start), demonyms
 
-    def _gazetteer_matches(self, doc: Doc, blocked: list[bool], demonym_tokens: set[int], in_org: set[int],
-                           person_words: set[str]):
-        gaz = self.gazetteer
-        n = len(doc)
-        i = 0
+    def _gazetteer_matches(self, tokens: _Tokens, blocked: list[bool], demonym_tokens: set[int],
+                           in_org: set[int], person_words: set[str]) -> list[Span]:
+        """Longest capitalised word sequences (with connectors) that name a place and pass :meth:`_accept`."""
+        n, text, lower, cap, alpha, space = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.alpha, tokens.space
+        ngrams: dict[int, list[tuple[int, str]]] = {}     # start -> [(end, text)] of the names to look up
+        for i in range(n):
+            if not cap[i] or blocked[i] or i in demonym_tokens or text[i] in person_words \
+                    or lower[i] in ("the", "a", "an") or not alpha[i] and "." not in text[i]:
+                continue
+            ends = ngrams[i] = []
+            for j in range(i, min(n, i + MAX_NGRAM)):
+                if blocked[j] or space[j] or text[j] in _BREAKS:
+                    break
+                if j > i and not (cap[j] or lower[j] in CONNECTORS):
+                    break
+                if cap[j]:
+                    ends.append((j + 1, tokens.span_text(i, j + 1)))
+        names = [name for ends in ngrams.values() for _, name in ends]
+        found = dict(zip(names, self.gazetteer.candidates_many(names)))    # one query per document
         out = []
+        i = 0
         while i < n:
-            tok = doc[i]
-            if blocked[i] or i in demonym_tokens or tok.text in person_words or not _is_capitalised(tok) or tok.lower_ in ("the", "a", "an") \
-                    or not tok.is_alpha and "." not in tok.text:
-                i += 1
-                continue
             best = None
-            j = i
-            while j < n and j - i < MAX_NGRAM:
-                t = doc[j]
-                if blocked[j] or t.is_space or t.text in (",", ";", ":", "(", ")", "\"", "“", "”"):
-                    break
-                if j > i and not (_is_capitalised(t) or t.lower_ in CONNECTORS):
-                    break
-                if _is_capitalised(t):
-                    span = doc[i:j + 1]
-                    cands = gaz.candidates(span.text)
-                    if cands:
-                        best = (span, cands)
-                j += 1
-            if best is None:
-                i += 1
-                continue
-            span, cands = best
-            if self._accept(doc, span, cands, span.start in in_org):
-                out.append(span)
-                i = span.end
+            for end, name in ngrams.get(i, ()):
+                if found[name]:
+                    best = (end, found[name])
+            if best is not None and self._accept(tokens, i, best[0], best[1], i in in_org):
+                out.append(tokens.doc[i:best[0]])
+                i = best[0]
             else:
                 i += 1
         return out
 
-    def _accept(self, doc: Doc, span: Span, cands: tuple[Place, ...], org: bool = False) -> bool:
-        """Whether a gazetteer match is a place mention; ``org``: it lies in an organisation's name.
+    def _accept(self, tokens: _Tokens, start: int, end: int, cands: tuple[Place, ...], org: bool = False) -> bool:
+        """Whether the gazetteer match ``doc[start:end]`` is a place mention; ``org``: it lies in an
+        organisation's name.
 
         Single words must not be common words or parts of names; then countries, divisions, regions
         and towns of ``MIN_POPULATION_MATCH`` pass, smaller places only after "in"/"near"... or
         before ", <container>"."""
-        first = doc[span.start]
-        words = [t for t in span if t.is_alpha]
-        if len(span) == 1 and (first.lower_ in STOP_WORDS or first.lower_ in COMMON_WORDS or len(first.text) < 3):
+        n, text, lower, cap, alpha, sent_start = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.alpha, \
+            tokens.sent_start
+        single = end - start == 1
+        if single and (lower[start] in STOP_WORDS or lower[start] in COMMON_WORDS or len(text[start]) < 3):
             return False
-        if _looks_like_person(span):
+        if _looks_like_person(tokens, start):
             return False
-        if len(span) == 1 and first.is_upper and len(first.text) <= 4 and "." not in first.text:
+        if single and tokens.upper[start] and len(text[start]) <= 4 and "." not in text[start]:
             # acronyms: only countries ("US", "UK", "UAE")
             return any(p.level == "country" for p in cands)
-        prev = doc[span.start - 1] if span.start > 0 else None
-        nxt = doc[span.end] if span.end < len(doc) else None
+        prev = start - 1 if start > 0 else None
+        nxt = end if end < n else None
         # a hyphenated compound ("Wal-Mart")
-        if nxt is not None and nxt.text == "-" and span.end + 1 < len(doc) and doc[span.end + 1].is_title:
+        if nxt is not None and text[nxt] == "-" and end + 1 < n and tokens.title[end + 1]:
             return False
         # inside a longer capitalised name ("New York Times", "Gaza Health Ministry")
-        if nxt is not None and _is_capitalised(nxt) and nxt.is_alpha and not nxt.is_sent_start and not org:
+        if nxt is not None and cap[nxt] and alpha[nxt] and not sent_start[nxt] and not org:
             return False
-        if prev is not None and _is_capitalised(prev) and prev.is_alpha and not prev.is_sent_start \
-                and prev.lower_ not in COMMON_WORDS:
+        if prev is not None and cap[prev] and alpha[prev] and not sent_start[prev] \
+                and lower[prev] not in COMMON_WORDS:
             return False
+        words = sum(alpha[start:end])
         # a common word: written in lower case elsewhere in the document ("Reading the report ...")
-        if len(words) == 1 and first.lower_ in _doc_lower_words(doc):
+        if words == 1 and lower[start] in tokens.lower_words:
             return False
-        locative = prev is not None and prev.lower_ in LOCATIVE
-        contained = nxt is not None and nxt.text == "," and span.end + 1 < len(doc) and \
-            bool(self.gazetteer.candidates(doc[span.end + 1].text))
+        locative = prev is not None and lower[prev] in LOCATIVE
+        contained = nxt is not None and text[nxt] == "," and end + 1 < n and \
+            bool(self.gazetteer.candidates(text[end + 1]))
         big = any(p.level in ("country", "admin1", "region") and p.matched == "main" for p in cands)
         pop = max((p.population for p in cands if p.matched == "main"), default=0)
         if org:
             return big or pop >= MIN_POPULATION_MATCH
         alt_pop = max((p.population for p in cands), default=0)
-        if big or pop >= MIN_POPULATION_MATCH or (len(words) > 1 and alt_pop >= MIN_POPULATION_CONTEXT):
+        if big or pop >= MIN_POPULATION_MATCH or (words > 1 and alt_pop >= MIN_POPULATION_CONTEXT):
             return True
         if (locative or contained) and pop >= MIN_POPULATION_CONTEXT:
             return True
         return False
 
 
-def _same_name(doc: Doc, spans: list[Span], blocked: list[bool], demonym_tokens: set[int]) -> list[Span]:
+_BREAKS = frozenset({",", ";", ":", "(", ")", "\"", "“", "”"})
+"""Tokens that end a gazetteer match."""
+
+
+def _same_name(tokens: _Tokens, spans: list[Span], blocked: list[bool], demonym_tokens: set[int]) -> list[Span]:
     """Other occurrences of the names already taken as places (one sense per discourse): the model
     may tag "Alexandria" a place once and a person elsewhere."""
-    names = {tuple(t.text for t in s) for s in spans if len(s) and s[0].text[:1].isupper()}
+    text = tokens.text
+    names = {tuple(text[s.start:s.end]) for s in spans if len(s) and text[s.start][:1].isupper()}
     if not names:
         return []
     taken = {t for s in spans for t in range(s.start, s.end)}
     by_first: dict[str, list[tuple[str, ...]]] = {}
-    for name in names:
+    for name in sorted(names, key=lambda name: (-len(name), name)):    # the longest name first
         by_first.setdefault(name[0], []).append(name)
     out = []
-    for tok in doc:
-        for name in by_first.get(tok.text, ()):
-            end = tok.i + len(name)
-            if end > len(doc) or tuple(t.text for t in doc[tok.i:end]) != name:
+    for i, word in enumerate(text):
+        for name in by_first.get(word, ()):
+            end = i + len(name)
+            if end > tokens.n or tuple(text[i:end]) != name:
                 continue
-            if any(t in taken or blocked[t] or t in demonym_tokens for t in range(tok.i, end)):
+            if any(t in taken or blocked[t] or t in demonym_tokens for t in range(i, end)):
                 continue
-            span = doc[tok.i:end]
-            if not _looks_like_person(span):
-                out.append(span)
-                taken.update(range(tok.i, end))
+            if not _looks_like_person(tokens, i):
+                out.append(tokens.doc[i:end])
+                taken.update(range(i, end))
     return out
-
-
-def _doc_lower_words(doc: Doc) -> frozenset[str]:
-    cached = doc.user_data.get("_toponyms_lower")
-    if cached is None:
-        cached = frozenset(t.text for t in doc if t.is_lower)
-        doc.user_data["_toponyms_lower"] = cached
-    return cached
 
 
 def _trim(span: Span) -> Span | None:
@@ -313,23 +347,24 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _looks_like_person(span: Span) -> bool:
-    """Whether a span is (part of) a person's name: after a title ("Prime Minister Sudani") or joined
-    to a capitalised name by an Arabic article or "bin" ("Mohammed Shia al-Sudani")."""
-    doc = span.doc
-    i = span.start - 1
-    if i >= 0 and doc[i].text == "-":
+def _looks_like_person(tokens: _Tokens, start: int) -> bool:
+    """Whether the span starting at token ``start`` is (part of) a person's name: after a title
+    ("Prime Minister Sudani") or joined to a capitalised name by an Arabic article or "bin"
+    ("Mohammed Shia al-Sudani")."""
+    i = start - 1
+    if i >= 0 and tokens.text[i] == "-":
         i -= 1
-    joined = i >= 0 and i < span.start and doc[i].lower_ in ("al", "el", "bin", "ibn", "abu", "bint")
-    if joined:
+    if i >= 0 and tokens.lower[i] in ("al", "el", "bin", "ibn", "abu", "bint"):
         i -= 1
-        return i >= 0 and doc[i].is_title and doc[i].is_alpha and not doc[i].is_sent_start
-    return i >= 0 and doc[i].lower_.rstrip(".") in TITLES
+        return i >= 0 and tokens.title[i] and tokens.alpha[i] and not tokens.sent_start[i]
+    return i >= 0 and tokens.lower[i].rstrip(".") in TITLES
 
 
-def _streets(doc: Doc, blocked: list[bool]) -> list[Span]:
+def _streets(tokens: _Tokens, blocked: list[bool]) -> list[Span]:
+    """Street and road names ("Haifa Street", "Highway 1"), unresolved."""
+    doc = tokens.doc
     out = []
-    for m in STREET.finditer(doc.text):
+    for m in STREET.finditer(tokens.doc_text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
         if span is None or len(span) == 0 or any(blocked[t] for t in range(span.start, span.end)):
             continue
@@ -346,13 +381,13 @@ def resolve_spans(doc: Doc, spans: list[Span], demonyms: list[Span], gazetteer: 
     ``keep_overlaps`` keeps demonyms that overlap a toponym span (given spans, as in evaluation)."""
     spans = sorted(spans, key=lambda s: (s.start_char, s.end_char))
     mentions = [Mention(s.text, s.start_char, s.end_char) for s in spans]
-    text = doc.text
-    for i, s in enumerate(spans[:-1]):
-        between = text[s.end_char:spans[i + 1].start_char]
-        if between.strip() in (",", "in") and len(between) <= 4:
-            mentions[i].container = i + 1
+    for i, (s, nxt) in enumerate(zip(spans, spans[1:])):
+        if 0 < nxt.start_char - s.end_char <= 4:    # the text between them, without the costly Doc.text
+            between = doc[s.end - 1].whitespace_ + doc[s.end:nxt.start].text_with_ws
+            if between.strip() in (",", "in"):
+                mentions[i].container = i + 1
     for m in mentions:
-        m.candidates = _lookup(gazetteer, m.text)
+        m.candidates = gazetteer.lookup(m.text)
     countries = Counter()
     for d in demonyms:
         cc = gazetteer.demonyms.get(normalize(d.text))
@@ -369,24 +404,6 @@ def resolve_spans(doc: Doc, spans: list[Span], demonyms: list[Span], gazetteer: 
         demonyms = [d for d in demonyms if not any(t in taken for t in range(d.start, d.end))]
     doc.spans["demonyms"] = sorted(demonyms, key=lambda s: s.start)
     return doc
-
-
-_DESCRIPTORS = re.compile(r"\s+(province|governorate|region|city|county|district|state|area|town|village|"
-                          r"oblast|prefecture|municipality|capital)$", re.I)
-
-
-def _lookup(gazetteer: Gazetteer, text: str) -> tuple[Place, ...]:
-    """Candidates of a mention; a demonym stands for its country ("Iraqi"); falls back to the text
-    without a descriptor ("Anbar province")."""
-    cc = gazetteer.demonyms.get(normalize(text))
-    if cc and gazetteer.country(cc):
-        return (gazetteer.country(cc),)
-    cands = gazetteer.candidates(text)
-    if not cands:
-        shorter = _DESCRIPTORS.sub("", text)
-        if shorter != text:
-            cands = gazetteer.candidates(shorter)
-    return cands
 
 
 @Language.factory("toponyms", default_config={"gazetteer": "", "use_ner": True, "streets": True})

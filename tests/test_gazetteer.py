@@ -3,6 +3,8 @@
 import csv
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo import gazetteer as gz
 from geo.gazetteer import Gazetteer, normalize
@@ -90,3 +92,35 @@ def test_index_key_follows_the_sources(tmp_path):
 def test_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="gazetteer index"):
         Gazetteer(tmp_path / "nothing.sqlite")
+
+
+def _reference_key(name: str) -> str:
+    """The key as the general (non-ASCII) path of normalize computes it, with regular expressions."""
+    import re
+    import unicodedata
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"['`]", "", text).replace(".", "")
+    text = re.sub(r"[\s_]+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+    return re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh|the)[\s-]+(?=\S)", "", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aelthAELTH -_.'`,;:()!?\t\n\x00\x1f\x7f09"), max_size=14))
+def test_ascii_fast_path_gives_the_general_key(name):
+    assert normalize.__wrapped__(name) == _reference_key(name)
+
+
+def test_candidates_many_answers_like_candidates(gaz):
+    names = ["Mosul", "mosul", "Fakti", "", "Al-Ḩudaydah", "Mosul", "Yemen", "Zzqx Qqz"]
+    gaz.clear_cache()
+    many = gaz.candidates_many(names)
+    gaz.clear_cache()
+    assert many == [gaz.candidates(n) for n in names]
+    assert many[0] and many[0] == many[1] == many[5] and many[2] == () and many[3] == () and many[7] == ()
+
+
+def test_lookup_reads_demonyms_and_descriptors(gaz):
+    assert [p.country for p in gaz.lookup("Iraqi")] == ["IQ"] and gaz.lookup("Iraqi")[0].level == "country"
+    assert gaz.lookup("Anbar province")[0].geonameid == gaz.candidates("Anbar")[0].geonameid
+    assert gaz.lookup("Mosul") == gaz.candidates("Mosul")
+    assert gaz.lookup("Fakti province") == ()

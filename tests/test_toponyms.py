@@ -106,3 +106,15 @@ def test_seed_article_places(which, request):
     assert found["Iraq"]["geo_precision"] == 4
     for name in ("Fakti", "Sudani", "Reuters", "Iraqi", "Kataib Hezbollah"):
         assert name not in found
+
+
+def test_other_mentions_of_a_name_take_the_longest_known_name(rules_nlp):
+    """One sense per discourse: "Mexico City Health Secretary" is not matched on its own (a longer
+    capitalised name), but the document has named both "Mexico City" and "Mexico" as places: the
+    longer name wins, whatever the order of Python's sets."""
+    doc = rules_nlp("Flights to Mexico City were cancelled. Mexico reported new cases. "
+                    "Mexico City Health Secretary Jorge Alcocer spoke.")
+    texts = [(s.text, s.start_char) for s in doc.spans["toponyms"]]
+    assert ("Mexico City", 11) in texts and ("Mexico", 39) in texts
+    last = doc.text.rindex("Mexico City")
+    assert ("Mexico City", last) in texts and ("Mexico", last) not in texts
