@@ -27,7 +27,9 @@ EXTRA = {
         {"id": "wire-2", "title": "Blast hits market in Kirkuk", "published": "2025-03-04T08:00",
          "text": "A car bomb exploded in a crowded market in Kirkuk on Monday, killing three people, police said."},
         {"id": "wire-1", "title": "Protest in Basra", "published": "2025-03-02",
-         "text": "Hundreds of people protested in Basra on Sunday against power cuts, witnesses said."},
+         "text": "Hundreds of people protested in Basra on Sunday against power cuts, witnesses said. "
+                 "Police led by Colonel Mary Walker arrested Ali Hassan; Captain James Walker said Walker "
+                 "and Hassan met later."},
     ]) + "\n",
     "table.csv": "title,text,date\nClashes near Tikrit,\"Militants clashed with security forces near Tikrit "
                  "on 1 March 2025, officials said.\",2025-03-01\n",
@@ -51,20 +53,24 @@ def make_corpus(folder, reverse=False):
     return folder
 
 
-def start_build(source, out) -> tuple[subprocess.Popen, object]:
+def start_build(source, out, hash_seed: int) -> tuple[subprocess.Popen, object]:
+    """A build in a subprocess with its own string-hash seed, so that no output may depend on the
+    iteration order of a set or of a dict built from one."""
     command = [sys.executable, "-m", "timeline", "build", "corpus", "--out", str(out), "--quiet", "--no-cache"]
     log = (out.parent / f"{out.name}.log").open("w+")
-    return subprocess.Popen(command, cwd=source.parent, stdout=log, stderr=subprocess.STDOUT, text=True), log
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    return subprocess.Popen(command, cwd=source.parent, stdout=log, stderr=subprocess.STDOUT, text=True,
+                            env=env), log
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """Three builds at the same time (same code, no shared cache): two of one corpus folder, one of a
-    reordered copy in another folder."""
+    """Three builds at the same time (same code, no shared cache, different hash seeds): two of one
+    corpus folder, one of a reordered copy in another folder."""
     first_root, second_root = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
     source, shuffled = make_corpus(first_root / "corpus"), make_corpus(second_root / "corpus", reverse=True)
     outs = [first_root / "out-a", first_root / "out-b", second_root / "out-a"]
-    running = [start_build(src, out) for src, out in zip((source, source, shuffled), outs)]
+    running = [start_build(src, out, seed) for seed, (src, out) in enumerate(zip((source, source, shuffled), outs))]
     for process, log in running:
         code = process.wait(timeout=1200)
         log.seek(0)

@@ -459,3 +459,15 @@ def test_places_in_coordinated_phrases_all_count(nlp):
 def test_a_word_ruled_out_as_an_event_gets_no_place(nlp):
     assert places_at(nlp, "Radwanska captured the juniors title at Wimbledon in 2005.", "captured") == []
     assert places_at(nlp, "Troops clashed with rebels in Mosul.", "clashed") == ["Mosul"]
+
+
+def test_actor_normalisation_folds_a_surname_only_when_one_full_name_fits():
+    from timeline.events import _normalise_actors
+
+    doc = spacy.blank("en")("placeholder")
+    events = [{"actor1": "Walker", "actor2": "Sudani"}, {"actor1": "Mary Walker", "actor2": None},
+              {"actor1": "James Walker", "actor2": "Prime Minister Mohammed Shia al-Sudani"}]
+    out = _normalise_actors(events, doc)
+    assert out[0]["actor1"] == "Walker"  # two Walkers in the article: which one is not known
+    assert out[0]["actor2"] == "Prime Minister Mohammed Shia al-Sudani"
+    assert [e["actor1"] for e in out[1:]] == ["Mary Walker", "James Walker"]

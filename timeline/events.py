@@ -474,8 +474,8 @@ class EventDetector:
         event.update(
             event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, plover=plover_code(sub, modality, cue, head.lemma_.lower()), modality=modality,
             trigger=span.text, trigger_start=span.start_char, trigger_end=span.end_char,
-            actor1=actor1, actor2=actor2, sentence=sent.text.strip(), sentence_start=sent.start_char
-            + (len(sent.text) - len(sent.text.lstrip())),
+            actor1=actor1, actor2=actor2, sentence=ctx.text_of(sent).strip(), sentence_start=sent.start_char
+            + (len(ctx.text_of(sent)) - len(ctx.text_of(sent).lstrip())),
         )
         event.update(_date_of(head, sent, ctx))
         return [{**event, **place} for place in _places_of(head, sent, ctx)]
@@ -489,7 +489,7 @@ def _clause_sentence(span: Span, ctx: "_DocContext") -> Span:
     paragraph by the parser is not part of its sentence)."""
     doc = span.doc
     sent = span.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:]
-    text, base = sent.text, sent.start_char
+    text, base = ctx.text_of(sent), sent.start_char
     start, end = sent.start_char, sent.end_char
     for m in _PARAGRAPH_BREAK.finditer(text):
         if base + m.end() <= span.start_char:
@@ -535,6 +535,8 @@ class _DocContext:
     def __init__(self, doc: Doc, parsed: bool, place_labels: frozenset[str]):
         self.doc = doc
         self.parsed = parsed
+        self.text = doc.text  # Doc.text and Span.text rebuild the string from the tokens at every call
+        self.sentence_words: dict[tuple[int, int], frozenset[str]] = {}
         self.timexes = [s for s in doc.spans.get("timex", []) if _timex(s)]
         toponyms = list(doc.spans.get("toponyms", []))
         taken = {i for s in toponyms for i in range(s.start, s.end)}
@@ -545,6 +547,10 @@ class _DocContext:
         self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
         self.trigger_heads: set[int] = set()
         self._focus = None
+
+    def text_of(self, span: Span) -> str:
+        """``span.text``, cut from the doc's text once taken."""
+        return self.text[span.start_char:span.end_char]
 
     def focus_place(self) -> dict | None:
         """The article's focus place: the resolved toponym most often named in a locative phrase
@@ -701,11 +707,14 @@ def _object_words(head: Token) -> set[str]:
     return out
 
 
-def _sentence_words(head: Token, span: Span, ctx: _DocContext) -> set[str]:
+def _sentence_words(head: Token, span: Span, ctx: _DocContext) -> frozenset[str]:
     """Lower-case lemmas and forms of the trigger's sentence (the whole doc without sentences)."""
     doc = span.doc
     sent = span.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:]
-    return {w.lower() for t in sent for w in (t.lemma_ or t.lower_, t.lower_)}
+    key = (sent.start, sent.end)
+    if key not in ctx.sentence_words:
+        ctx.sentence_words[key] = frozenset(w.lower() for t in sent for w in (t.lemma_ or t.lower_, t.lower_))
+    return ctx.sentence_words[key]
 
 
 def _actor_words(head: Token) -> set[str]:
@@ -726,7 +735,7 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     lower = span.text.lower()
     words = words | (_object_words(head) if ctx.parsed else set())  # "fired dozens of rockets"
     sentence = _sentence_words(head, span, ctx)
-    sent_text = (span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:]).text
+    sent_text = ctx.text_of(span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:])
     who = _actor_words(head) if ctx.parsed else set()
     protest = bool(sentence & PROTEST_LEMMAS)
     if who & PROTESTER_WORDS - {"crowd"} and (kind != "Armed clash" or words & {"police", "security"}):
@@ -808,7 +817,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return _violence_type(kind, head, span, ctx, words)
     if kind in ("Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Air/drone strike", "Grenade"):
         sentence = _sentence_words(head, span, ctx)
-        sent_text = (span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:]).text
+        sent_text = ctx.text_of(span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:])
         if kind == "Grenade" and words & {"stun", "flash", "smoke"}:
             return "Protest with intervention" if sentence & PROTEST_LEMMAS else None
         if lower.rstrip("s") in ("rocket", "missile", "mortar", "shell") and (head.pos_ != "VERB" or not ctx.parsed):
@@ -1169,23 +1178,23 @@ def _key(name: str) -> str:
 
 def _normalise_actors(events: list[dict], doc: Doc) -> list[dict]:
     """Map each actor to the longest mention in the article whose words contain its words and
-    that ends with the same word ("Sudani" -> "Prime Minister Mohammed Shia al-Sudani")."""
+    that ends with the same word ("Sudani" -> "Prime Minister Mohammed Shia al-Sudani"); a name
+    with two different longest matches ("Walker": "Mary Walker", "James Walker") is left as it is."""
     names = {e[k] for e in events for k in ("actor1", "actor2") if e[k]}
     names |= {_clean(ent.text) for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")} - {None}
-    keyed = {n: _key(n) for n in names}
-    proper = {n for n in names if n.split()[-1][:1].isupper()}
+    keyed = {n: _key(n) for n in sorted(names)}
     canonical = {}
     for name, key in keyed.items():
         words = key.split()
-        if not words or name not in proper:
+        if not words or not name.split()[-1][:1].isupper():
             continue  # "leaders" is not folded into "militia leaders": only names are normalised
-        best = name
-        for other, okey in keyed.items():
-            owords = okey.split()
-            if (len(owords) > len(best.split()) and owords[-1].endswith(words[-1])
-                    and all(any(ow.endswith(w) for ow in owords) for w in words)):
-                best = other
-        canonical[name] = best
+        longer = [other for other, okey in keyed.items()
+                  if len(okey.split()) > len(words) and okey.split()[-1].endswith(words[-1])
+                  and all(any(ow.endswith(w) for ow in okey.split()) for w in words)]
+        longest = max((len(keyed[other].split()) for other in longer), default=0)
+        best = {keyed[other]: other for other in longer if len(keyed[other].split()) == longest}
+        if len(best) == 1:
+            canonical[name] = next(iter(best.values()))
     for e in events:
         for k in ("actor1", "actor2"):
             if e[k]:
