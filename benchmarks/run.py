@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("pipeline", "dates", "geo", "events", "merging", "timeline_view", "map")
+ORDER = ("pipeline", "dates", "geo", "events", "acled", "merging", "timeline_view", "map")
 HEADER = """# Benchmarks
 
 Measured on this project's machine (2 cores, 24 GiB). Speed figures are ratios against a baseline
