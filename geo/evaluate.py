@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from geo.resolution import haversine_km
+from timeline.articles import text_record
 
 MAX_ERROR_KM = 20039.0
 """Half the Earth's circumference: the error given to a toponym left unresolved."""
@@ -47,12 +48,7 @@ def load_corpus(path: str | Path) -> list[dict]:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
-                raise ValueError(f"{path}:{n}: a document needs a 'text' string")
+            doc = text_record(line, f"{path}:{n}")
             tops = doc.get("toponyms", [])
             if not isinstance(tops, list):
                 raise ValueError(f"{path}:{n}: 'toponyms' must be a list")

@@ -17,11 +17,11 @@ Example::
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 
+from timeline.articles import text_record
 from timeline.taxonomy import ACLED_SUB_EVENT_TYPE_OF, SUB_EVENT_TYPES
 
 NONE = "NONE"
@@ -85,12 +85,7 @@ def load_acled(path: str | Path) -> list[dict]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError(f"{path}:{number}: expected an object with a string 'text'")
+        record = text_record(line, f"{path}:{number}")
         if record.get("sub_event_type") not in SUB_EVENT_TYPES:
             raise ValueError(f"{path}:{number}: unknown ACLED sub_event_type {record.get('sub_event_type')!r}")
         out.append({"id": record.get("id"), "text": record["text"], "sub_event_type": record["sub_event_type"]})

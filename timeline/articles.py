@@ -1124,6 +1124,19 @@ def _records_from_json(data: Any) -> tuple[list[Any], bool]:
     return [data], True
 
 
+def text_record(line: str, where: str) -> dict:
+    """One JSON line that must be an object with a string ``text`` (evaluation files, ``events
+    FILE``); ValueError naming ``where`` (``"file:line"``) otherwise. Example:
+    ``text_record('{"text": "Troops entered Mosul."}', "a.jsonl:1")["text"]``."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"{where}: not valid JSON ({getattr(error, 'msg', error)})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise ValueError(f"{where}: a JSON line without a string 'text' field")
+    return record
+
+
 def _iter_jsonl(path: Path, encoding: str, entry: FileEntry) -> Iterator[tuple[int, Any]]:
     """``(line number, parsed record or None)`` streamed from a JSONL file; a broken line is
     recorded in ``entry`` and gives None. Each line is decoded on its own (UTF-8, else its best

@@ -28,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from timeline.articles import text_record
 from timeline.taxonomy import LEGACY_PLOVER, PLOVER_CODES, PLOVER_OF
 
 DEFAULT_DIR = next((p for p in (Path("../shared/eval/events"),
@@ -368,12 +369,7 @@ def read_inputs(path: str | Path) -> Iterator[dict]:
         for number, line in enumerate(handle, 1):
             line = line.rstrip("\n").rstrip("\r")
             if line.lstrip().startswith("{"):
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-                if not isinstance(record.get("text"), str):
-                    raise ValueError(f"{path}:{number}: JSON line without a string 'text' field")
+                record = text_record(line, f"{path}:{number}")
                 published = record.get("published")
                 if published is not None and not isinstance(published, str):
                     raise ValueError(f"{path}:{number}: 'published' must be an ISO 8601 string")
