@@ -271,3 +271,15 @@ def test_unknown_engine_and_missing_columns_are_clear_errors(articles):
         extract_mentions(articles, engine="spark", cache=False)
     with pytest.raises(ValueError, match="no text column"):
         extract_mentions(pd.DataFrame({"article_id": ["a"]}), cache=False)
+
+
+def test_balanced_chunks_keep_order_and_cut_long_texts_finer():
+    from timeline.extract import balanced_chunks
+
+    records = [(f"long-{n}", "x" * 1000, None) for n in range(10)] + [(f"short-{n}", "y" * 10, None) for n in range(100)]
+    chunks = list(balanced_chunks(records, 64, parts=8))
+    assert [r for chunk in chunks for r in chunk] == records            # every record once, in order
+    assert all(len(chunk) <= 64 for chunk in chunks)
+    sizes = [sum(len(text) for _, text, _ in chunk) for chunk in chunks]
+    assert max(sizes) <= 2 * sum(sizes) / 8                             # no chunk far above its share
+    assert len(chunks[0]) < len(chunks[-1])                             # long articles: fewer per chunk
