@@ -287,10 +287,6 @@ class Gazetteer:
                                (str(geonameid),)).fetchone()
         return Place(*row) if row else None
 
-    def has_name(self, name: str) -> bool:
-        """Whether any place is called ``name`` (after :func:`normalize`)."""
-        return bool(self.candidates(name))
-
     @property
     def demonyms(self) -> dict[str, str]:
         """Demonym (normalised, singular and plural) -> ISO2 country code."""
