@@ -100,29 +100,44 @@ def _map_markers(frame) -> int:
     return frame.locator(MAP_EVENTS).count() if box and box["width"] > 200 and box["height"] > 200 else 0
 
 
+def _view_frames(page) -> list:
+    """The page's child frames that hold a timeline or a map, in document order."""
+    return [frame for frame in page.frames if frame.parent_frame is not None
+            and (frame.locator(".vis-timeline").count() or frame.locator(".leaflet-container").count())]
+
+
 def _drawn(page) -> tuple[int, int]:
     """(timeline items, map markers) drawn in the page's frames (the views are iframes)."""
-    timeline = sum(frame.locator(TIMELINE_ITEMS).count() for frame in page.frames)
-    return timeline, sum(_map_markers(frame) for frame in page.frames)
+    frames = _view_frames(page)
+    return sum(frame.locator(TIMELINE_ITEMS).count() for frame in frames), sum(map(_map_markers, frames))
 
 
 def _assert_views_rendered(page, shots: Path, timeout_ms: int = 60_000) -> None:
-    """The timeline (vis-timeline items) and the map (Leaflet markers) are both drawn in some frame;
-    a screenshot of each view's frame is saved in ``shots`` (to look at when it fails)."""
+    """The timeline (vis-timeline items) and the map (Leaflet markers) are both drawn in some frame.
+
+    Each view is scrolled into sight in turn, as a reader would: JupyterLab skips painting cells out of
+    view, so a view below the fold is drawn only once it is on screen. A screenshot of each view's
+    frame is saved in ``shots`` (to look at when it fails).
+    """
     deadline = time.monotonic() + timeout_ms / 1000
-    drawn = (0, 0)
+    drawn, turn = (0, 0), 0
     while time.monotonic() < deadline:
         drawn = _drawn(page)
         if all(drawn):
             break
+        frames = _view_frames(page)
+        if frames:
+            frames[turn % len(frames)].frame_element().scroll_into_view_if_needed()
+            turn += 1
         page.wait_for_timeout(500)
-    for index, frame in enumerate(page.frames):
-        if frame.parent_frame is not None and (frame.locator(TIMELINE_ITEMS).count() or _map_markers(frame)):
-            element = frame.frame_element()
-            element.scroll_into_view_if_needed()
-            page.wait_for_timeout(1500)  # JupyterLab paints cells scrolled into view lazily
-            element.screenshot(path=str(shots / f"view-{index}.png"))
-    assert all(drawn), f"timeline items and map markers drawn: {drawn}"
+    sizes = []
+    for index, frame in enumerate(_view_frames(page)):
+        element = frame.frame_element()
+        element.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)  # JupyterLab paints cells scrolled into view lazily
+        element.screenshot(path=str(shots / f"view-{index}.png"))
+        sizes.append(element.bounding_box())
+    assert all(drawn), f"timeline items and map markers drawn: {drawn}; view frames: {sizes}"
 
 
 def _run(path: Path, cwd: Path) -> nbformat.NotebookNode:
