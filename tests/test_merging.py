@@ -509,6 +509,75 @@ def test_a_road_between_two_towns_is_one_place():
     assert len(merge_events(mentions, articles)) == 1
 
 
+GAGNOA = {"place_text": "Gagnoa", "place_name": "Gagnoa", "geonameid": "2288829", "latitude": 6.13,
+          "longitude": -5.95, "geo_precision": 1, "geo_level": "point", "admin1": "Goh", "country": "CI"}
+MEHAR = {"place_text": "Mehar", "place_name": "Mehar", "geonameid": "1170584", "latitude": 27.18,
+         "longitude": 67.82, "geo_precision": 1, "geo_level": "point", "admin1": "Sindh", "country": "PK"}
+ARSON = {"event_type": "Strategic developments", "sub_event_type": "Looting/property destruction",
+         "plover": "COERCE", "trigger": "set fire"}
+RIOT = {"event_type": "Riots", "sub_event_type": "Mob violence", "plover": "PROTEST"}
+
+
+def test_a_sentence_that_moves_to_a_later_time_tells_another_action():
+    articles = pd.DataFrame([article("a", published="2025-10-25T22:15")])
+    fought = "Supporters of rival parties fought outside a polling station in Gagnoa on Saturday, leaving two dead."
+    fire = "{}a group of men set fire to the home of a ruling party official in Gagnoa."
+    day = "2025-10-25"
+
+    def rows(opening):
+        sentence = fire.format(opening)
+        return pd.DataFrame([
+            mention("a", 30, fought, GAGNOA, day, trigger="fought", sentence_start=0, **CLASH),
+            mention("a", 200 + sentence.index("set fire"), sentence, GAGNOA, day, sentence_start=200, **ARSON),
+        ])
+
+    # arson told with the fighting is a part of it; "later that night" it is the retaliation
+    assert len(merge_events(rows("In the melee, "), articles)) == 1
+    assert len(merge_events(rows("Later that night, "), articles)) == 2
+    assert len(merge_events(rows("GAGNOA — Overnight, "), articles)) == 2
+    # a reference back in such a sentence is still the event it refers to
+    claimed = "Hours later, the group claimed the attack."
+    mentions = pd.DataFrame([
+        mention("a", 2, "A drone strike hit a convoy near Kirkuk on Wednesday, killing three fighters.",
+                KIRKUK_CITY, "2025-03-12", sentence_start=0),
+        mention("a", 100 + claimed.index("attack"), claimed, KIRKUK_CITY, "2025-03-12", sentence_start=100,
+                trigger="attack", **ATTACK),
+    ])
+    assert len(merge_events(mentions, pd.DataFrame([article("a", published="2025-03-13")]))) == 1
+
+
+def test_the_attack_a_strike_answers_is_another_event_even_of_one_kind():
+    articles = pd.DataFrame([article("a", published="2025-06-11")])
+    sentence = "US warplanes bombed launch sites near Kirkuk, calling the raids a response to the attack on the base."
+    mentions = pd.DataFrame([
+        mention("a", sentence.index("raids"), sentence, KIRKUK_CITY, "2025-06-10", trigger="raids", **CLASH),
+        mention("a", sentence.index("attack"), sentence, KIRKUK_CITY, "2025-06-10", trigger="attack", **ATTACK),
+    ]).assign(sentence_start=0)
+    assert len(merge_events(mentions, articles)) == 2
+    # the same pair without the answer is one event told twice
+    told_twice = sentence.replace("a response to", "part of")
+    assert len(merge_events(mentions.assign(sentence=told_twice), articles)) == 1
+
+
+def test_a_place_introduced_as_nearby_is_another_event():
+    articles = pd.DataFrame([article("a", published="2025-08-27")])
+    blocked = "Hundreds of flood victims blocked the Indus Highway outside Dadu on Wednesday, demanding tents."
+    sit_in = "In nearby Mehar, displaced families staged a sit-in outside the relief office the same day."
+    day = "2025-08-27"
+    highway = {"place_text": "Indus Highway outside Dadu", "place_start": blocked.index("Indus")}
+    mentions = pd.DataFrame([
+        mention("a", 30, blocked, highway, day, sentence_start=0, **{**PROTEST, "trigger": "blocked"}),
+        mention("a", 200 + sit_in.index("staged"), sit_in, {**MEHAR, "place_start": 200 + sit_in.index("Mehar")},
+                day, sentence_start=200, **{**PROTEST, "trigger": "staged"}),
+    ])
+    assert len(merge_events(mentions, articles)) == 2
+    # told as the same place's, the sit-in is a part of the blockade
+    plain = sit_in.replace("In nearby Mehar", "In Mehar")
+    shifted = 200 + plain.index("Mehar")
+    assert len(merge_events(mentions.assign(sentence=[blocked, plain], place_start=[highway["place_start"], shifted]),
+                            articles)) == 1
+
+
 def test_articles_without_events_are_listed():
     events = merge_events(strike_mentions().iloc[:2], strike_articles())
     assert articles_without_events(events, strike_articles()) == ["erbil", "local"]
@@ -557,8 +626,9 @@ def test_gold_anchors_are_found_and_aligned():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("part", [".", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"])
-def test_merging_targets_on_the_merging_set(part):
+@pytest.mark.parametrize(("part", "min_f1"), [(".", 0.80), ("holdout", 0.80), ("holdout2", 0.80), ("holdout3", 0.80),
+                                            ("holdout4", 0.80), ("holdout5", 0.80), ("holdout6", 0.45)])
+def test_merging_targets_on_the_merging_set(part, min_f1):
     """End to end: the real pipeline on each part of the project's own merging test set keeps false
     merges under the target and merges most coreferent mentions."""
     from timeline.extract import extract_mentions
@@ -574,7 +644,8 @@ def test_merging_targets_on_the_merging_set(part):
     aligned = mentions[mentions["gold"].notna()]
     scores = evaluate_merging(aligned["event"], aligned["gold"])
     # the false-merge target holds; recall is capped by mentions the events component dates or places
-    # wrongly (the F1 >= 0.90 target is tracked in bench_merging)
-    assert scores["false_merge_rate"] <= 0.02 and scores["f1"] >= 0.80, scores
+    # wrongly (the F1 >= 0.90 target is tracked in bench_merging); holdout6's recall is capped by
+    # mention types and places (see benchmarks/sections/merging.md)
+    assert scores["false_merge_rate"] <= 0.02 and scores["f1"] >= min_f1, scores
     events = merge_events(mentions.drop(columns=["gold", "event"]), articles, stories)
     assert articles_without_events(events, articles) == []

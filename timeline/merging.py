@@ -398,6 +398,9 @@ class _Mention:
     names_stand_off_weapon: bool
     generic_reference: bool
     place_in_between: bool
+    retaliation_object: bool
+    later_sentence: bool
+    place_elsewhere: bool
 
 
 _VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -491,10 +494,23 @@ def _separate_actions(a: _Mention, b: _Mention) -> bool:
 
 
 _UNREALISED = frozenset({"intended", "hypothetical"})
+_RETALIATION_WORDS = frozenset({"response", "retaliation", "retaliating", "reprisal", "reprisals", "revenge",
+                                "avenge", "avenging"})
+"""Words that, just before a trigger, make its event what another action answers ("calling the raids
+a response to the attack on the vessel"): another event, even of the same kind."""
 _REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condemned", "denounce", "denouncing",
-                             "denounced", "decry", "decrying", "decried"})
+                             "denounced", "decry", "decrying", "decried"}) | _RETALIATION_WORDS
 """Words that, just before a trigger, make its event what a protest or statement reacts to ("marched
 to protest against the drone strike"), not a part of it."""
+_LATER_SENTENCE = re.compile(
+    r"(?:(?:(?:a\s+few|several|\d+|an?|[a-z]+)\s+)?(?:hours|days?)\s+later|later\s+that\s+(?:night|evening)|"
+    r"that\s+night|overnight|the\s+(?:next|following)\s+(?:day|morning|night|evening))\b", re.IGNORECASE)
+"""A sentence opening that moves the telling to a later time ("Hours later, US warplanes bombed...",
+"Overnight, the house ... was torched", "The next day"): what it tells is another action than the
+events told before it in the article (the strike on the attackers, the retaliation, the curfew)."""
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+(?:,[^,—]{1,40})?\s+(?:—|–|--)\s*")
+"""A dateline before the first sentence ("GAGNOA, Ivory Coast — ")."""
+_ELSEWHERE_WORDS = frozenset({"nearby", "neighbouring", "neighboring"})
 
 
 _REFERENCE_CUE = re.compile(r"\b(?:(?P<count>\d+|an?|[a-z]+)\s+)?(?P<unit>hours?|days?|weeks?|months?|years?)\s+"
@@ -570,6 +586,43 @@ def _object_of_reaction(sentence: str | None, sentence_start, trigger_start) -> 
         return False
     before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))])
     return any(w in _REACTION_WORDS for w in before[-3:])
+
+
+def _retaliation_object(sentence: str | None, sentence_start, trigger_start) -> bool:
+    """Whether one of the three words before the trigger is a :data:`_RETALIATION_WORDS` word.
+
+    >>> _retaliation_object("US jets bombed launch sites in response to the attack.", 0, 47)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
+        return False
+    before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))])
+    return any(w in _RETALIATION_WORDS for w in before[-3:])
+
+
+def _later_sentence(sentence: str | None) -> bool:
+    """Whether the sentence opens with a :data:`_LATER_SENTENCE` cue (after a dateline or not).
+
+    >>> _later_sentence("Hours later, US warplanes bombed drone launch sites.")
+    True
+    """
+    if not isinstance(sentence, str):
+        return False
+    opening = _DATELINE.sub("", sentence.strip()).lstrip("\"'“ ")
+    return _LATER_SENTENCE.match(opening) is not None
+
+
+def _place_elsewhere(sentence: str | None, sentence_start, place_start) -> bool:
+    """Whether the place is introduced as another one than the article's ("In nearby Mehar", "in the
+    neighbouring town of Ouragahio"): a :data:`_ELSEWHERE_WORDS` word among the four words before it.
+
+    >>> _place_elsewhere("In nearby Mehar, families staged a sit-in.", 0, 10)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(place_start):
+        return False
+    before = _words(sentence[:max(0, int(place_start) - int(sentence_start))])
+    return any(w in _ELSEWHERE_WORDS for w in before[-4:])
 
 
 def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool:
@@ -653,6 +706,9 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         reference=reference,
         names_stand_off_weapon=any(_STAND_OFF_WORD.fullmatch(w) for w in _words(row.get("sentence"))),
         place_in_between=_place_in_between(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
+        retaliation_object=_retaliation_object(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start")),
+        later_sentence=_later_sentence(row.get("sentence")),
+        place_elsewhere=_place_elsewhere(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
         generic_reference=_generic_reference(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"),
                                              row.get("trigger")),
     )
@@ -744,8 +800,9 @@ def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
     event), ``"distant"`` (families only linked through others: arrests and tear gas at one
     protest) or None (never one event: a threat and the attack that may follow are two records;
     a protest and the strike it protests against)."""
-    if same_sentence and a.reference != b.reference:
-        return None  # "clashed on Friday, three days after the raid": the raid is another event
+    if same_sentence and (a.reference != b.reference or a.retaliation_object != b.retaliation_object):
+        return None  # "clashed on Friday, three days after the raid": the raid is another event; so is
+        # the attack that "raids in response to the attack" answer, even of the same kind
     if a.kind == b.kind:
         return "same" if a.modality == b.modality else None
     if same_sentence and (a.object_of_reaction or b.object_of_reaction):
@@ -758,6 +815,23 @@ def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
     if {a.modality, b.modality} == {"asserted", "unrealised"}:
         return link if same_sentence else "distant"
     return None
+
+
+def _told_apart(a: _Mention, b: _Mention, place: str | None) -> bool:
+    """Whether one story tells the two mentions as different events: in one article, the later one's
+    sentence opens with a move to a later time (:data:`_LATER_SENTENCE`: "Hours later, US warplanes
+    bombed...") and is not a reference back ("Hours later, the group claimed the attack"); or, in
+    one story, one mention's place is introduced as another place ("In nearby Mehar, families staged
+    a sit-in") and the other mention names a place that is not the same (``place``, from
+    :func:`_place_relation`)."""
+    if a.article_id == b.article_id and None not in (a.sentence_start, b.sentence_start) \
+            and a.sentence_start != b.sentence_start:
+        later = a if a.sentence_start > b.sentence_start else b
+        if later.later_sentence and not (later.generic_reference or later.object_of_reaction or later.reference):
+            return True
+    same_story = a.article_id == b.article_id or a.story_id is not None and a.story_id == b.story_id
+    named = all(m.place_words or m.geonameid is not None for m in (a, b))
+    return same_story and named and (a.place_elsewhere or b.place_elsewhere) and place not in ("same", "nested")
 
 
 def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | None:
@@ -783,7 +857,7 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
         return None  # one trigger, coordinated places ("evacuated Mosul and Anbar"): one event per place,
         # but "on the road between Kayes and Diema" is one place
     place = _place_relation(a, b)
-    if place is None or kinds != "same" and place == "differ":
+    if place is None or kinds != "same" and place == "differ" or _told_apart(a, b, place):
         return None
     similarity = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
     same_story = a.story_id is not None and a.story_id == b.story_id
