@@ -755,8 +755,28 @@ def _place_aliases(rows: list[dict]) -> dict[str, frozenset]:
     return {g: frozenset(w) for g, w in sorted(out.items())}
 
 
+_ADMIN_WORDS = frozenset({"district", "county", "department", "municipality", "prefecture", "province",
+                          "region", "governorate", "sub-district", "subdistrict", "territory", "raion",
+                          "rayon", "city"})
+"""Words of a division's name that say what kind of division it is ("Azaz District")."""
+
+
+def _named_after(division_words: frozenset, town_names: frozenset) -> bool:
+    """Whether a second-level division (the words of its place text and name) is named after a
+    town it contains, its seat: the division's words without :data:`_ADMIN_WORDS` are among the
+    town's names and spellings ("Azaz District" and the town the articles call "Azaz", which the
+    gazetteer spells "I‘zāz").
+
+    >>> _named_after(frozenset({"azaz", "district"}), frozenset({"azaz", "i‘zāz"}))
+    True
+    """
+    core = division_words - _ADMIN_WORDS
+    return bool(core) and core <= town_names
+
+
 def _place_relation(a: _Mention, b: _Mention) -> str | None:
-    """``"same"``, ``"nested"`` (one is the admin-1 region or country containing the other),
+    """``"same"``, ``"nested"`` (one is the admin-1 region or country containing the other, or a
+    second-level division named after the town it contains, :func:`_named_after`),
     ``"unknown"`` (a place is unknown or unresolved; but None when the mention without a place
     comes from an independent report whose article never names the other's place),
     ``"differ"`` (two different places, but one of them only the article's place, not written in
@@ -789,6 +809,9 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
             return "nested"
         if outer.level == "admin1" and outer.admin1 is not None and outer.admin1 == inner.admin1:
             return "nested"
+        if (outer.level == "admin2" and inner.level == "point" and outer.admin1 is not None
+                and outer.admin1 == inner.admin1 and _named_after(outer.place_words, inner.place_names)):
+            return "nested"
     same_story = a.story_id is not None and a.story_id == b.story_id and a.country == b.country
     return "differ" if a.place_inherited or b.place_inherited or same_story else None
 
@@ -820,15 +843,20 @@ def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
 def _told_apart(a: _Mention, b: _Mention, place: str | None) -> bool:
     """Whether one story tells the two mentions as different events: in one article, the later one's
     sentence opens with a move to a later time (:data:`_LATER_SENTENCE`: "Hours later, US warplanes
-    bombed...") and is not a reference back ("Hours later, the group claimed the attack"); or, in
+    bombed...") and is not a reference back ("Hours later, the group claimed the attack"), or the
+    later one's place is introduced as another place ("In nearby Mukono, police dispersed a march")
+    and the earlier one writes no place of its own (it is about the place told before); or, in
     one story, one mention's place is introduced as another place ("In nearby Mehar, families staged
     a sit-in") and the other mention names a place that is not the same (``place``, from
     :func:`_place_relation`)."""
     if a.article_id == b.article_id and None not in (a.sentence_start, b.sentence_start) \
             and a.sentence_start != b.sentence_start:
-        later = a if a.sentence_start > b.sentence_start else b
+        later, earlier = (a, b) if a.sentence_start > b.sentence_start else (b, a)
         if later.later_sentence and not (later.generic_reference or later.object_of_reaction or later.reference):
             return True
+        if later.place_elsewhere and earlier.place_inherited:
+            return True  # "Several were injured in scuffles. In nearby Mukono, police dispersed a march":
+            # what was told before the text moved elsewhere, without a place of its own, was not there
     same_story = a.article_id == b.article_id or a.story_id is not None and a.story_id == b.story_id
     named = all(m.place_words or m.geonameid is not None for m in (a, b))
     return same_story and named and (a.place_elsewhere or b.place_elsewhere) and place not in ("same", "nested")
