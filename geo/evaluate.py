@@ -12,7 +12,8 @@ Figures (rules of ``../shared/README.md``):
 * E2E@161 = overlap recall x acc@161;
 * geonameid accuracy: share of overlap matches whose gold GeoNames id we return (independent of the
   coordinates each gazetteer gives a country or province);
-* ``--gold-spans``: resolution alone (the gold spans are resolved in their document's context).
+* ``--gold-spans``: resolution alone (the gold spans are resolved in their document's context; tokens
+  are cut at the gold offsets first).
 
 Example::
 
@@ -151,6 +152,26 @@ def _toponym(span, place: dict | None, country_names) -> dict:
     return out
 
 
+def split_tokens(doc, offsets: list[int]):
+    """``doc`` with every token that an offset (characters) falls inside split there.
+
+    >>> [t.text for t in split_tokens(spacy.blank("en").make_doc("U.S.-led"), [4])]   # doctest: +SKIP
+    ['U.S.', '-led']
+    """
+    cuts = {}
+    for token in doc:
+        inner = sorted({o - token.idx for o in offsets if token.idx < o < token.idx + len(token.text)})
+        if inner:
+            cuts[token.i] = inner
+    with doc.retokenize() as retokenizer:
+        for i, inner in cuts.items():
+            token = doc[i]
+            edges = [0, *inner, len(token.text)]
+            pieces = [token.text[a:b] for a, b in zip(edges, edges[1:])]
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    return doc
+
+
 def predict(nlp, docs: list[dict], gold_spans: bool = False, demonyms: bool = False) -> list[list[dict]]:
     """Predicted toponyms per document (in the input schema), finding them or resolving the gold spans."""
     from geo.toponyms import resolve_spans
@@ -163,7 +184,11 @@ def predict(nlp, docs: list[dict], gold_spans: bool = False, demonyms: bool = Fa
         return place.name if place else cc
 
     out = []
-    texts = (d["text"] for d in docs)
+    if gold_spans:    # tokens cut at the gold offsets, so that "U.S." in "U.S.-led" is a span of its own
+        texts = (split_tokens(nlp.make_doc(d["text"]), [o for t in d["toponyms"] for o in (t["start"], t["end"])])
+                 for d in docs)
+    else:
+        texts = (d["text"] for d in docs)
     for d, doc in zip(docs, nlp.pipe(texts, batch_size=32)):
         if gold_spans:
             spans = [doc.char_span(t["start"], t["end"], alignment_mode="expand") for t in d["toponyms"]]

@@ -8,7 +8,10 @@ Each mention's candidates (from :meth:`geo.gazetteer.Gazetteer.candidates`) are 
   mentions (and of demonyms such as "Iraqi"), and the distance to the other resolved points;
 * co-location: other names of the document with a likely candidate within 40 km ("Huntsville" and
   "Walker County" are the Texan pair);
-* explicit containment: "Mosul, Iraq", "Gainesville, Ga." (the container must contain the place).
+* explicit containment: "Mosul, Iraq", "Gainesville, Ga." (the container must contain the place;
+  a country after a country name is a list: "Russia, U.S. officials");
+* the countries the document names: "London" in an article that names Canada is London, Ontario;
+* lists: the items of "Indiana, Ohio, Montana, Wyoming" are peers of one level (the state Wyoming).
 
 Example::
 
@@ -62,7 +65,19 @@ in, not the Alabaman town and county 130 km apart, whatever the current choices.
 MAX_COLOCATED = 2
 CONTAINED_BONUS = 6.0
 NOT_CONTAINED_PENALTY = 3.0
+NAMED_COUNTRY_BONUS = 2.0
+"""For the candidates in a country that another mention names as such, when the name has a national
+capital or a city of ``BIG_CITY`` people there: "London" in an article that names Canada is London,
+Ontario, and "Washington" beside "U.S." is the capital, not the English town. Same-country candidates
+all get it, so it never decides between them (a US article naming the US keeps its local reading)."""
+BIG_CITY = 100_000
+LIST_GAP = 6
+"""Mentions at most this many characters apart form a list ("Indiana, Ohio, Montana and Wyoming")."""
+LIST_LEVEL_BONUS = 2.0
+"""For a candidate of the level of two or more other items of its list of three or more: the items of a
+list are peers ("Wyoming" between US states is the state, not the Ohio town)."""
 MAX_CANDIDATES = 60
+SHORT_COUNTY_PENALTY = 2.0
 
 
 @dataclass(slots=True)
@@ -81,7 +96,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km (mean Earth radius 6371 km).
 
     >>> round(haversine_km(33.34, 44.40, 36.34, 43.12))
-    350
+    353
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
@@ -217,18 +232,27 @@ def _colocated(mentions: list[Mention], texts: list[str]) -> dict[tuple[str, str
     return {(keys[a], p.geonameid): count[a] for a, p in enumerate(places)}
 
 
-def _context(chosen: list[Place | None], texts: list[str], own: str, demonyms: Counter) -> tuple[Counter, list[Place]]:
-    """Country counts and places of the mentions with another name than ``own`` (a name repeated
-    is no evidence for its own reading)."""
+def _context(chosen: list[Place | None], texts: list[str], own: str,
+             demonyms: Counter) -> tuple[Counter, list[Place], set[str]]:
+    """Country counts, places and the countries named as such, of the mentions with another name than
+    ``own`` (a name repeated is no evidence for its own reading)."""
     countries: Counter = Counter(demonyms)
     anchors = []
+    named = set()
     for place, text in zip(chosen, texts):
         if place is None or text == own:
             continue
         if place.country:
             countries[place.country] += 1
+            if place.level == "country":
+                named.add(place.country)
         anchors.append(place)
-    return countries, anchors
+    return countries, anchors, named
+
+
+def _big_city(place: Place) -> bool:
+    """Whether ``place`` is a national capital or a town of ``BIG_CITY`` people."""
+    return place.level == "point" and (place.feature_code == "PPLC" or place.population >= BIG_CITY)
 
 
 def score(place: Place, mention: Mention, countries: Counter, support: float, anchors: list[Place],
@@ -269,19 +293,26 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
         if not m.candidates:
             m.candidates = gazetteer.candidates(m.text)[:MAX_CANDIDATES]
     capital_rivals = {}
+    short_counties = {}
     for m in mentions:
         k = normalize(m.text)
         if k not in capital_rivals:
             divisions = {p.country for p in m.candidates if p.level == "admin1"}
             capital_rivals[k] = {p.geonameid for p in m.candidates
                                  if p.feature_code == "PPLC" and p.country in divisions}
+            states = {p.country for p in m.candidates if p.level == "admin1" and p.matched == "main"}
+            short_counties[k] = {p.geonameid for p in m.candidates
+                                 if p.level == "admin2" and p.matched == "alternate" and p.country in states}
     texts = [normalize(m.text) for m in mentions]
+    names_country = {k: any(p.level == "country" and p.matched == "main" for p in m.candidates)
+                     for k, m in zip(texts, mentions)}
     keys = {}
     for m in mentions:
         k = normalize(m.text)
         if k not in keys:
             keys[k] = _admin1_keys(m)
     colocated = _colocated(mentions, texts)
+    lists = _lists(mentions)
     chosen: list[Place | None] = [
         max(m.candidates, key=lambda p: prior(p, m.text)) if m.candidates else None for m in mentions]
     candidates_of: dict[str, dict[int, Place]] = {}   # name -> its mentions' candidates, once each
@@ -296,27 +327,31 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
         for m, place in zip(mentions, chosen):
             if place is not None and place.admin1_code:
                 chosen_keys.setdefault(normalize(m.text), set()).add((place.country, place.admin1_code))
-        context = {}   # name -> countries, neighbours and places of the other names
+        context = {}   # name -> countries, neighbours, places and named countries of the other names
         for own in candidates_of:
-            countries, anchors = _context(chosen, texts, own, demonyms)
+            countries, anchors, named = _context(chosen, texts, own, demonyms)
             neighbours: Counter = Counter()
             for cc, n in countries.items():
                 for other in gazetteer.neighbours(cc):
                     neighbours[other] += n
-            context[own] = countries, neighbours, list({q.geonameid: q for q in anchors}.values())
+            context[own] = countries, neighbours, list({q.geonameid: q for q in anchors}.values()), named
         far, near = table.effects({own: c[2] for own, c in context.items()})
         effects = dict(zip(((own, id(p)) for own, p in table.rows), zip(far.tolist(), near.tolist())))
         new = []
-        decided: dict[tuple[str, str | None], Place] = {}   # one decision per name and container
+        decided: dict[tuple, Place] = {}   # one decision per name, container and list context
         for i, m in enumerate(mentions):
             if not m.candidates:
                 new.append(None)
                 continue
             own = texts[i]
             container = chosen[m.container] if m.container is not None else None
-            memo = (own, container.geonameid if container else None)
+            if container is not None and container.level == "country" and names_country[own]:
+                container = None      # "Russia, U.S. officials": a list of countries, not "Mosul, Iraq"
+            levels = Counter(chosen[j].level for j in lists.get(i, ()) if chosen[j] is not None)
+            peer_levels = frozenset(level for level, n in levels.items() if n >= 2)
+            memo = (own, container.geonameid if container else None, peer_levels)
             if memo not in decided:
-                countries, neighbours, unique = context[own]
+                countries, neighbours, unique, named = context[own]
 
                 def support(p: Place) -> float:
                     if not p.admin1_code or p.level == "country":
@@ -328,15 +363,35 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
                     return supports[(own, *key)]
 
                 rivals = capital_rivals[own]
+                cities = {p.country for p in m.candidates if p.country in named and _big_city(p)}
                 decided[memo] = max(m.candidates, key=lambda p: score(
                     p, m, countries, support(p), unique, container, neighbours, effects[(own, id(p))])
                     + (CAPITAL_OVER_DIVISION if p.geonameid in rivals else 0.0)
+                    - (SHORT_COUNTY_PENALTY if p.geonameid in short_counties[own] else 0.0)
+                    + (LIST_LEVEL_BONUS if p.level in peer_levels else 0.0)
+                    + (NAMED_COUNTRY_BONUS if p.country in cities and p.level != "country" else 0.0)
                     + COLOCATED_BONUS * min(colocated.get((own, p.geonameid), 0), MAX_COLOCATED))
             new.append(decided[memo])
         if new == chosen:
             break
         chosen = new
     return [_placed_division(place, chosen, gazetteer) for place in chosen]
+
+
+def _lists(mentions: list[Mention]) -> dict[int, list[int]]:
+    """Index of each mention in a list of three or more (consecutive mentions at most ``LIST_GAP``
+    characters apart) -> the indexes of the other items."""
+    out: dict[int, list[int]] = {}
+    run = [0]
+    for i in range(1, len(mentions) + 1):
+        if i < len(mentions) and mentions[i].start - mentions[i - 1].end <= LIST_GAP:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            for j in run:
+                out[j] = [k for k in run if k != j]
+        run = [i]
+    return out
 
 
 def _placed_division(place: Place | None, chosen: list[Place | None], gazetteer: Gazetteer) -> Place | None:

@@ -96,3 +96,30 @@ def test_tr_news_sample_is_in_the_expected_range(capsys):
     assert cli([str(SHARED / "tr_news.jsonl"), "--json", "--model", "rules", "--limit", "20"]) == 0
     r = json.loads(capsys.readouterr().out)["results"]["tr_news"]
     assert r["f1_overlap"] > 0.6 and r["acc161"] > 0.6
+
+
+def test_split_tokens_cuts_at_the_offsets():
+    import spacy
+
+    from geo.evaluate import split_tokens
+
+    text = "the U.S.-led campaign from LOUISVILLE, KY--(Marketwire)"
+    doc = split_tokens(spacy.blank("en").make_doc(text), [4, 8, text.index("KY"), text.index("KY") + 2])
+    assert doc.text == text
+    assert doc.char_span(4, 8).text == "U.S."
+    assert doc.char_span(text.index("KY"), text.index("KY") + 2).text == "KY"
+
+
+def test_gold_span_inside_a_token_is_resolved_on_its_own(tmp_path, capsys):
+    text = "Turkey joined the U.S.-led coalition."
+    start = text.index("U.S.")
+    doc = {"doc_id": "d1", "text": text, "toponyms": [
+        {"start": start, "end": start + 4, "mention": "U.S.", "lat": 39.76, "lon": -98.5, "geonameid": "6252001",
+         "feature_code": "PCLI", "country": "United States", "admin1": None}]}
+    path = tmp_path / "led.jsonl"
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    assert cli([str(path), "--json", "--model", "rules", "--gold-spans", "--predictions", str(out)]) == 0
+    assert json.loads(capsys.readouterr().out)["results"]["led"]["acc161"] == pytest.approx(1.0)
+    predicted = json.loads(out.read_text(encoding="utf-8"))["toponyms"][0]
+    assert predicted["mention"] == "U.S." and predicted["geonameid"] == "6252001"

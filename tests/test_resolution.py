@@ -63,6 +63,69 @@ def test_containment_beats_population():
     assert resolve(ms, StubGazetteer())[0].geonameid == "2"
 
 
+def test_a_country_after_a_country_name_is_a_list_not_a_container():
+    """ "in Russia, U.S. officials said": Russia is the country, not the Ohio village."""
+    russia = place("10", "Russia", 60.0, 100.0, level="country", country="RU", admin1=None,
+                   population=144_000_000, code="PCLI")
+    russia_oh = place("11", "Russia", 40.23, -84.41, admin1="OH", population=650)
+    us = place("12", "United States", 39.76, -98.5, level="country", admin1=None, population=327_000_000,
+               code="PCLI")
+    ms = mentions(("Russia", [russia, russia_oh]), ("U.S.", [us]))
+    ms[0].container = 1
+    assert resolve(ms, StubGazetteer())[0].geonameid == "10"
+
+
+# "Washington" in a London-datelined article that also names the US: the English town lies in the
+# division that "London" and "England" support, the US capital in a country the article names.
+WASHINGTON_GB = place("20", "Washington", 54.90, -1.52, country="GB", admin1="ENG", population=67_000)
+WASHINGTON_DC = place("21", "Washington", 38.90, -77.04, admin1="DC", population=690_000, code="PPLC")
+LONDON = place("22", "London", 51.51, -0.13, country="GB", admin1="ENG", population=8_960_000, code="PPLC")
+ENGLAND = place("23", "England", 52.16, -0.70, level="admin1", country="GB", admin1="ENG", population=53_000_000,
+                code="ADM1")
+US = place("24", "United States", 39.76, -98.5, level="country", admin1=None, population=327_000_000, code="PCLI")
+
+
+@pytest.mark.parametrize("bonus, expected", [(None, "21"), (0.0, "20")])
+def test_a_named_country_brings_its_big_city(monkeypatch, bonus, expected):
+    from geo import resolution
+
+    if bonus is not None:
+        monkeypatch.setattr(resolution, "NAMED_COUNTRY_BONUS", bonus)
+    ms = mentions(("Washington", [WASHINGTON_GB, WASHINGTON_DC]), ("U.S.", [US]), ("London", [LONDON]),
+                  ("England", [ENGLAND]), ("U.S.", [US]))
+    assert resolve(ms, StubGazetteer())[0].geonameid == expected
+
+
+def test_a_named_country_does_not_choose_between_its_own_towns():
+    """A US article naming the US: the bonus goes to every US candidate, so the local reading stays."""
+    big = place("30", "Springfield", 39.80, -89.64, admin1="IL", population=116_000)
+    local = place("31", "Springfield", 37.21, -93.29, admin1="MO", population=60_000)
+    county = place("32", "Greene County", 37.26, -93.34, level="admin2", admin1="MO", code="ADM2")
+    ms = mentions(("Springfield", [big, local]), ("Greene County", [county]), ("U.S.", [US]))
+    assert resolve(ms, StubGazetteer())[0].geonameid == "31"
+
+
+@pytest.mark.parametrize("bonus, expected", [(None, "41"), (0.0, "40")])
+def test_the_items_of_a_list_are_peers(monkeypatch, bonus, expected):
+    """ "Indiana, Ohio, Montana, Wyoming": Wyoming is the state, not the Ohio town."""
+    from geo import resolution
+
+    if bonus is not None:
+        monkeypatch.setattr(resolution, "LIST_LEVEL_BONUS", bonus)
+    state = lambda gid, name, lat, lon, code, pop: place(gid, name, lat, lon, level="admin1", admin1=code,
+                                                         population=pop, code="ADM1")
+    indiana = state("42", "Indiana", 39.9, -86.3, "IN", 6_800_000)
+    ohio = state("43", "Ohio", 40.3, -82.8, "OH", 11_700_000)
+    montana = state("44", "Montana", 47.0, -109.6, "MT", 1_100_000)
+    wyoming = state("41", "Wyoming", 43.0, -107.5, "WY", 430_000)
+    wyoming_oh = place("40", "Wyoming", 39.23, -84.47, admin1="OH", population=8_400)
+    cincinnati = place("45", "Cincinnati", 39.16, -84.46, admin1="OH", population=300_000)
+    ms = mentions(("Cincinnati", [cincinnati]), ("Indiana", [indiana]), ("Ohio", [ohio]), ("Montana", [montana]),
+                  ("Wyoming", [wyoming_oh, wyoming]))
+    ms[0].end -= 20                 # Cincinnati is not in the list
+    assert resolve(ms, StubGazetteer())[-1].geonameid == expected
+
+
 def test_haversine_km():
     assert haversine_km(0, 0, 0, 0) == 0
     assert abs(haversine_km(0, 0, 0, 1) - 111.2) < 0.1
