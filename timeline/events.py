@@ -1,10 +1,10 @@
 """The ``events`` component: event mentions, typed with ACLED's taxonomy, with modality, actors,
 date and place.
 
-Triggers are found with spaCy's :class:`~spacy.matcher.Matcher` on lemmas (full pipeline) or on
-lower-case word forms (rules-only pipeline), from the lexicon :data:`TRIGGERS`. Each trigger is then
-refined from its dependency context (the weapon, the target, the actor: "drone attack" is an
-``Air/drone strike``, "attack on civilians" an ``Attack``, "attack on an army post" an
+Triggers are found on lemmas (full pipeline) or lower-case word forms (rules-only pipeline), from
+the lexicon :data:`TRIGGERS` (phrases with spaCy's :class:`~spacy.matcher.PhraseMatcher`). Each
+trigger is then refined from its dependency context (the weapon, the target, the actor: "drone
+attack" is an ``Air/drone strike``, "attack on civilians" an ``Attack``, "attack on an army post" an
 ``Armed clash``), given a modality from the words that govern it ("ready to disarm" is intended,
 "could launch airstrikes" hypothetical, "did not attack" negated), its actors (subject, object), the
 time expression of its clause (``doc.spans["timex"]``) and the toponym of its clause
@@ -26,11 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from itertools import product
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import islice, product
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -379,9 +382,9 @@ class EventDetector:
         self.name = name
         self.place_labels = frozenset(place_labels)
         rules = trigger_rules()
-        # single words: one Matcher pattern for any trigger lemma (tagged docs) or word form (rules
-        # only), then the entry is looked up by lemma/form and part of speech; phrases: a
-        # PhraseMatcher on word forms, labelled with their entry
+        # single words: tokens whose lemma or lower-case form is a trigger's (a set lookup on the
+        # doc's LEMMA and LOWER columns), then the entry is looked up by lemma/form and part of
+        # speech; phrases: a PhraseMatcher on word forms, labelled with their entry
         self.by_lemma: dict[str, list[TriggerRule]] = {}
         self.by_form: dict[str, list[TriggerRule]] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -392,33 +395,53 @@ class EventDetector:
                     self.by_form.setdefault(form, []).append(rule)
             else:
                 self.phrase_matcher.add(rule.label, [nlp.make_doc(p) for p in rule.phrases()])
-        self.word_matcher = Matcher(nlp.vocab)
-        self.word_matcher.add("lemma", [[{"LEMMA": {"IN": sorted(self.by_lemma)}}]])
-        self.word_matcher.add("form", [[{"LOWER": {"IN": sorted(self.by_form)}}]])
+        self.lemma_ids = frozenset(nlp.vocab.strings.add(lemma) for lemma in self.by_lemma)
+        self.form_ids = frozenset(nlp.vocab.strings.add(form) for form in self.by_form)
+        self.word_labels: dict[tuple[bool, int, int, int], str | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = doc.has_annotation("DEP")
         tagged = doc.has_annotation("LEMMA") and doc.has_annotation("POS")
-        spans = []
-        for _, start, _end in self.word_matcher(doc):
-            token = doc[start]
-            candidates = (self.by_lemma.get(token.lemma_.lower(), []) + self.by_form.get(token.lower_, [])
-                          if tagged else self.by_form.get(token.lower_, []))
-            if not tagged and token.text in MONTH_NAMES:
-                continue  # "On 3 March 2020": without a tagger, a capitalised month is not a march
-            rule = next((r for r in candidates if not tagged or token.pos_ in _POS_OF[r.pos]), None)
-            if rule is not None:
-                spans.append(Span(doc, start, start + 1, label=rule.label))
+        word_ids = _word_ids(doc)
+        spans = self._word_triggers(doc, tagged, word_ids)
         spans += [Span(doc, start, end, label=label) for label, start, end in self.phrase_matcher(doc)]
         spans = filter_spans(spans)
         spans = [s for s in spans if s.text.lower() not in NOT_TRIGGERS and self._plausible_pos(s)]
-        context = _DocContext(doc, parsed, self.place_labels)
+        if not spans:
+            doc._.events = []
+            return doc
+        context = _DocContext(doc, parsed, self.place_labels, word_ids)
         context.trigger_heads = {(s.root if parsed else s[0]).i for s in spans}
         events = []
         for span in spans:
             events += self._event(span, span.label_.partition("|")[0], context)
         doc._.events = _dedupe(_normalise_actors(events, doc))
         return doc
+
+    def _word_triggers(self, doc: Doc, tagged: bool, word_ids: list[tuple[int, int]]) -> list[Span]:
+        """One-token trigger spans, labelled with their entry: tokens whose exact lemma (tagged docs)
+        or lower-case form is in the lexicon, with the part of speech of an entry; ``word_ids`` are
+        the tokens' (lemma, lower-case form) string ids. The label of a (word form, lemma, part of
+        speech) is worked out once, then kept in :attr:`word_labels`."""
+        form_ids, lemma_ids = self.form_ids, self.lemma_ids
+        spans = []
+        for start in [i for i, (lemma, lower) in enumerate(word_ids) if lower in form_ids or lemma in lemma_ids]:
+            token = doc[start]
+            key = (tagged, token.orth, token.lemma, token.pos)
+            if key not in self.word_labels:
+                self.word_labels[key] = self._word_label(token, tagged)
+            if self.word_labels[key] is not None:
+                spans.append(Span(doc, start, start + 1, label=self.word_labels[key]))
+        return spans
+
+    def _word_label(self, token: Token, tagged: bool) -> str | None:
+        """Label of the lexicon entry whose word ``token`` is, None when no entry has its part of speech."""
+        candidates = (self.by_lemma.get(token.lemma_.lower(), []) + self.by_form.get(token.lower_, [])
+                      if tagged else self.by_form.get(token.lower_, []))
+        if not tagged and token.text in MONTH_NAMES:
+            return None  # "On 3 March 2020": without a tagger, a capitalised month is not a march
+        rule = next((r for r in candidates if not tagged or token.pos_ in _POS_OF[r.pos]), None)
+        return rule.label if rule is not None else None
 
     def places_at(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         """Character spans of the places linked to the word at characters ``[start, end)`` of a
@@ -469,13 +492,14 @@ class EventDetector:
         if ctx.parsed and _is_description(head, kind):
             return []
         modality, cue = _modality(head, span, sent, ctx)
-        actor1, actor2 = _actors(head, sent) if ctx.parsed else (None, None)
+        actor1, actor2 = _actors(head, sent, ctx) if ctx.parsed else (None, None)
+        sent_text = ctx.text_of(sent)
         event = dict.fromkeys(EVENT_KEYS)
         event.update(
             event_type=EVENT_TYPE_OF[sub], sub_event_type=sub, plover=plover_code(sub, modality, cue, head.lemma_.lower()), modality=modality,
             trigger=span.text, trigger_start=span.start_char, trigger_end=span.end_char,
-            actor1=actor1, actor2=actor2, sentence=ctx.text_of(sent).strip(), sentence_start=sent.start_char
-            + (len(ctx.text_of(sent)) - len(ctx.text_of(sent).lstrip())),
+            actor1=actor1, actor2=actor2, sentence=sent_text.strip(),
+            sentence_start=sent.start_char + (len(sent_text) - len(sent_text.lstrip())),
         )
         event.update(_date_of(head, sent, ctx))
         return [{**event, **place} for place in _places_of(head, sent, ctx)]
@@ -488,7 +512,7 @@ def _clause_sentence(span: Span, ctx: "_DocContext") -> Span:
     """The sentence of a trigger, cut at blank lines (a headline or byline glued to the next
     paragraph by the parser is not part of its sentence)."""
     doc = span.doc
-    sent = span.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:]
+    sent = ctx.sentence(span)
     text, base = ctx.text_of(sent), sent.start_char
     start, end = sent.start_char, sent.end_char
     for m in _PARAGRAPH_BREAK.finditer(text):
@@ -530,27 +554,76 @@ def make_event_detector(nlp: Language, name: str, place_labels: list[str]) -> Ev
 
 
 class _DocContext:
-    """What the linkers need from a doc, computed once: parse flag, time and place spans."""
+    """What the linkers need from a doc, computed once: parse flag, time and place spans, entities;
+    per-token words and per-sentence facts are kept as the triggers ask for them."""
 
-    def __init__(self, doc: Doc, parsed: bool, place_labels: frozenset[str]):
+    def __init__(self, doc: Doc, parsed: bool, place_labels: frozenset[str],
+                 word_ids: list[tuple[int, int]] | None = None):
         self.doc = doc
         self.parsed = parsed
+        self.word_ids = word_ids if word_ids is not None else _word_ids(doc)  # see _word_ids
+        self.sentenced = parsed or doc.has_annotation("SENT_START")
         self.text = doc.text  # Doc.text and Span.text rebuild the string from the tokens at every call
-        self.sentence_words: dict[tuple[int, int], frozenset[str]] = {}
-        self.timexes = [s for s in doc.spans.get("timex", []) if _timex(s)]
+        self._sentence_words: dict[tuple[int, int], frozenset[str]] = {}
+        self.timexes = [(s, timex) for s in doc.spans.get("timex", []) if (timex := _timex(s))]
+        ents = doc.ents
+        self.ent_at = {i: e for e in ents for i in range(e.start, e.end)}
         toponyms = list(doc.spans.get("toponyms", []))
-        taken = {i for s in toponyms for i in range(s.start, s.end)}
-        extra = [e for e in doc.ents if e.label_ in place_labels and not any(i in taken for i in range(e.start, e.end))]
-        toponyms = [s for s in toponyms if not _inside_name(s)]
+        self.toponym_tokens = {i for s in toponyms for i in range(s.start, s.end)}
+        taken = set(self.toponym_tokens)
+        extra = [e for e in ents if e.label_ in place_labels and not any(i in taken for i in range(e.start, e.end))]
+        toponyms = [s for s in toponyms if not _inside_name(s, self.ent_at)]
         taken |= {i for s in extra for i in range(s.start, s.end)}
         named = _place_phrases(doc, taken) if parsed else []
         self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
         self.trigger_heads: set[int] = set()
         self._focus = None
+        self._sentences: dict[tuple[int, int], Span] = {}
+        self._matches: dict[tuple[str, int, int], bool] = {}
 
     def text_of(self, span: Span) -> str:
         """``span.text``, cut from the doc's text once taken."""
         return self.text[span.start_char:span.end_char]
+
+    def sentence(self, span: Span) -> Span:
+        """``span.sent`` (the whole doc when it has no sentence boundaries), made once per span."""
+        key = (span.start, span.end)
+        if key not in self._sentences:
+            self._sentences[key] = span.sent if self.sentenced else self.doc[:]
+        return self._sentences[key]
+
+    def search(self, pattern: re.Pattern, span: Span) -> bool:
+        """Whether ``pattern`` occurs in the text of ``span``, searched once per pattern and span."""
+        key = (pattern.pattern, span.start, span.end)
+        if key not in self._matches:
+            self._matches[key] = pattern.search(self.text_of(span)) is not None
+        return self._matches[key]
+
+    def lower(self, i: int) -> str:
+        """``doc[i].lower_``."""
+        return self.doc.vocab.strings[self.word_ids[i][1]]
+
+    def lemma(self, i: int) -> str:
+        """``doc[i].lemma_`` ("" without a lemmatizer)."""
+        return self.doc.vocab.strings[self.word_ids[i][0]]
+
+    def token_words(self, i: int) -> frozenset[str]:
+        """Context words of token ``i`` (see :func:`_words_of`)."""
+        return _words_of(self.word_ids[i], self.doc.vocab.strings)[0]
+
+    def sentence_words(self, sent: Span) -> frozenset[str]:
+        """Lower-case lemmas and forms of the tokens of ``sent``, once per sentence."""
+        key = (sent.start, sent.end)
+        if key not in self._sentence_words:
+            strings = self.doc.vocab.strings
+            self._sentence_words[key] = frozenset().union(
+                *(_words_of(pair, strings)[1] for pair in set(self.word_ids[sent.start:sent.end])))
+        return self._sentence_words[key]
+
+    @cached_property
+    def publication_date(self) -> dict:
+        """The date fields of a mention with no date in its clause (see :func:`_publication_date`)."""
+        return _publication_date(self.doc._.dct)
 
     def focus_place(self) -> dict | None:
         """The article's focus place: the resolved toponym most often named in a locative phrase
@@ -560,7 +633,7 @@ class _DocContext:
             first: dict[str, tuple[int, dict]] = {}
             for span in self.places:
                 place = _place(span)
-                if not place or span.start == 0 or self.doc[span.start - 1].lower_ not in LOCATIVE_PREPS:
+                if not place or span.start == 0 or self.lower(span.start - 1) not in LOCATIVE_PREPS:
                     continue
                 counts[place["geonameid"]] += 1
                 first.setdefault(place["geonameid"], (span.start, place))
@@ -569,12 +642,43 @@ class _DocContext:
         return self._focus or None
 
 
-def _inside_name(span: Span) -> bool:
-    """Whether a toponym is part of a longer organisation or person name ("Islamic State of Iraq")."""
+def _word_ids(doc: Doc) -> list[tuple[int, int]]:
+    """(lemma, lower-case form) string ids of every token of ``doc``, by index."""
+    lemmas, lowers = doc.to_array([LEMMA, LOWER]).T.tolist()
+    return list(zip(lemmas, lowers))
+
+
+_WORDS_OF: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]]] = {}
+"""Cache of :func:`_words_of`, shared by all docs; emptied when it reaches :data:`_WORDS_OF_SIZE` entries."""
+_WORDS_OF_SIZE = 100_000
+
+
+def _words_of(pair: tuple[int, int], strings) -> tuple[frozenset[str], frozenset[str]]:
+    """(context words, sentence words) of a token with the (lemma, lower-case form) string ids
+    ``pair``: its lower-case lemma and form; for context, each also without a plural "s" and split
+    at hyphens ("air-strikes": air-strikes, air-strike, air, strikes)."""
+    words = _WORDS_OF.get(pair)
+    if words is None:
+        lemma, lower = strings[pair[0]], strings[pair[1]]
+        sentence = frozenset(w.lower() for w in (lemma or lower, lower))
+        context = set(sentence)
+        for w in sentence:
+            if w.endswith("s") and len(w) > 3:
+                context.add(w[:-1])
+            context.update(w.split("-"))
+        if len(_WORDS_OF) >= _WORDS_OF_SIZE:
+            _WORDS_OF.clear()
+        words = _WORDS_OF[pair] = (frozenset(context), sentence)
+    return words
+
+
+def _inside_name(span: Span, ent_at: dict[int, Span]) -> bool:
+    """Whether a toponym is part of a longer organisation or person name ("Islamic State of Iraq");
+    ``ent_at`` maps token indices to the entity spans that hold them."""
     doc = span.doc
     for token in (doc[span.start], doc[span.end - 1]):
         if token.ent_type_ in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "LAW") and token.ent_iob_ != "O":
-            ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            ent = ent_at.get(token.i)
             if ent is not None and (ent.start < span.start or ent.end > span.end):
                 return True
     return False
@@ -614,8 +718,9 @@ def _place_phrases(doc: Doc, taken: set[int]) -> list[Span]:
             out.append(span)
             seen.update(range(span.start, span.end))
 
-    for token in doc:
-        if token.pos_ != "PROPN" or token.dep_ == "compound" and token.head.pos_ == "PROPN":
+    proper_nouns = [doc[i] for i in (doc.to_array(POS) == PROPN).nonzero()[0].tolist()]
+    for token in proper_nouns:
+        if token.dep_ == "compound" and token.head.pos_ == "PROPN":
             continue
         if token.ent_type_ in _NOT_PLACE_ENTS:
             continue
@@ -634,8 +739,8 @@ def _place_phrases(doc: Doc, taken: set[int]) -> list[Span]:
             add(token)  # not "talks between Prime Minister Mohammed al-Sudani and ..."
     # names coordinated with a place: "the cities of Saraqib, Binnish and Taftanaz"
     places = set(seen)
-    for token in doc:
-        if (token.pos_ == "PROPN" and token.dep_ == "conj" and token.ent_type_ not in _NOT_PLACE_ENTS
+    for token in proper_nouns:
+        if (token.dep_ == "conj" and token.ent_type_ not in _NOT_PLACE_ENTS
                 and token.i not in seen and any(c.i in places for c in token.conjuncts)):
             add(token)
     return out
@@ -673,17 +778,12 @@ def _context_words(head: Token, span: Span, ctx: _DocContext) -> set[str]:
             if head.dep_ == "pobj":
                 tokens.extend(head.head.head.children)
                 tokens.append(head.head.head)
+        indices = [t.i for t in tokens]
     else:
-        doc = span.doc
-        tokens = doc[max(0, span.start - 5): min(len(doc), span.end + 5)]
+        indices = range(max(0, span.start - 5), min(len(ctx.doc), span.end + 5))
     words = set()
-    for t in tokens:
-        for w in (t.lemma_ or t.lower_, t.lower_):
-            w = w.lower()
-            words.add(w)
-            if w.endswith("s") and len(w) > 3:
-                words.add(w[:-1])
-            words.update(w.split("-"))
+    for i in indices:
+        words |= ctx.token_words(i)
     return words
 
 
@@ -698,23 +798,18 @@ def _objects(head: Token) -> list[Token]:
     return out + [c for o in out for c in o.conjuncts]
 
 
-def _object_words(head: Token) -> set[str]:
+def _object_words(head: Token, ctx: _DocContext) -> set[str]:
     """Lower-case lemmas and forms of the trigger's object phrases ("700 kg of medicine")."""
     out = set()
     for obj in _objects(head):
-        for t in list(obj.subtree)[:12]:
-            out.update((t.lemma_.lower(), t.lower_))
+        for t in islice(obj.subtree, 12):
+            out.update((ctx.lemma(t.i).lower(), ctx.lower(t.i)))
     return out
 
 
 def _sentence_words(head: Token, span: Span, ctx: _DocContext) -> frozenset[str]:
     """Lower-case lemmas and forms of the trigger's sentence (the whole doc without sentences)."""
-    doc = span.doc
-    sent = span.sent if ctx.parsed or doc.has_annotation("SENT_START") else doc[:]
-    key = (sent.start, sent.end)
-    if key not in ctx.sentence_words:
-        ctx.sentence_words[key] = frozenset(w.lower() for t in sent for w in (t.lemma_ or t.lower_, t.lower_))
-    return ctx.sentence_words[key]
+    return ctx.sentence_words(ctx.sentence(span))
 
 
 def _actor_words(head: Token) -> set[str]:
@@ -733,9 +828,9 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     precedence: who acts (rioters, a mob), the weapon (suicide, chemical, grenade, air, artillery,
     explosive), then the target (protesters, armed forces, civilians)."""
     lower = span.text.lower()
-    words = words | (_object_words(head) if ctx.parsed else set())  # "fired dozens of rockets"
+    words = words | (_object_words(head, ctx) if ctx.parsed else set())  # "fired dozens of rockets"
     sentence = _sentence_words(head, span, ctx)
-    sent_text = ctx.text_of(span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:])
+    sent = ctx.sentence(span)
     who = _actor_words(head) if ctx.parsed else set()
     protest = bool(sentence & PROTEST_LEMMAS)
     if who & PROTESTER_WORDS - {"crowd"} and (kind != "Armed clash" or words & {"police", "security"}):
@@ -744,17 +839,18 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
         return "Violent demonstration" if protest or "rioter" in who else "Mob violence"
     if words & SUICIDE_WORDS or sentence & {"suicide"} or "vest" in sentence and sentence & {"explosive", "bomb"}:
         return "Suicide bomb"
-    if CHEMICAL_AGENT.search(sent_text):
+    if ctx.search(CHEMICAL_AGENT, sent):
         return "Chemical weapon"
-    if lower.startswith("fir") and _WARNING_SHOTS.search(sent_text):
+    if lower.startswith("fir") and ctx.search(_WARNING_SHOTS, sent):
         return "Protest with intervention" if protest else "Other"  # warning shots
-    if lower.startswith("deton") and (words & {"safely", "expert", "disposal", "squad"} or "controlled detonation" in sent_text.lower()):
+    if lower.startswith("deton") and (words & {"safely", "expert", "disposal", "squad"}
+                                      or "controlled detonation" in ctx.text_of(sent).lower()):
         return "Disrupted weapons use"  # a bomb squad's controlled detonation
     if words & GRENADE_WORDS and not words & {"stun", "flash", "smoke"}:
         return "Grenade"
     if words & {"unexploded", "ordnance", "landmine", "mine", "ied", "roadside"}:
         return "Remote explosive/landmine/IED"
-    if words & AIR_WORDS and not _WARNING_SHOTS.search(sent_text):
+    if words & AIR_WORDS and not ctx.search(_WARNING_SHOTS, sent):
         return "Air/drone strike"
     if words & (SHELLING_WORDS - ({"cannon"} if "water" in words else set())) or lower.startswith("bombard"):
         return "Shelling/artillery/missile attack"  # a cannon, not a water cannon
@@ -812,12 +908,11 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     """ACLED sub-event type of a trigger of ``kind`` in its context (None: not an event)."""
     words = _context_words(head, span, ctx)
     lower = span.text.lower()
-    objects = _object_words(head) if ctx.parsed else words
+    objects = _object_words(head, ctx) if ctx.parsed else words
     if kind in ("violence", "Armed clash"):
         return _violence_type(kind, head, span, ctx, words)
     if kind in ("Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Air/drone strike", "Grenade"):
         sentence = _sentence_words(head, span, ctx)
-        sent_text = ctx.text_of(span.sent if ctx.parsed or span.doc.has_annotation("SENT_START") else span.doc[:])
         if kind == "Grenade" and words & {"stun", "flash", "smoke"}:
             return "Protest with intervention" if sentence & PROTEST_LEMMAS else None
         if lower.rstrip("s") in ("rocket", "missile", "mortar", "shell") and (head.pos_ != "VERB" or not ctx.parsed):
@@ -825,7 +920,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
                      if ctx.parsed else bool(words & FIRING_VERBS))
             if not fired:
                 return None  # "missile defence", "a shell company": nothing fired
-        if CHEMICAL_AGENT.search(sent_text):
+        if ctx.search(CHEMICAL_AGENT, ctx.sentence(span)):
             return "Chemical weapon"
         if kind != "Grenade" and (words & SUICIDE_WORDS or sentence & {"suicide"}):
             return "Suicide bomb"
@@ -949,7 +1044,7 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
     """(modality, cue): asserted, intended, hypothetical or negated, and the word that says so,
     from the words governing the trigger."""
     if not ctx.parsed:
-        return _modality_from_window(span, sent)
+        return _modality_from_window(span, sent, ctx)
     condition = next((c for c in head.children if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether")), None)
     if condition is not None:
         return "hypothetical", condition.lower_  # "if the militias do not disarm": a condition, not a denial
@@ -1013,15 +1108,14 @@ _INTENT_WORDS = frozenset({"will", "ready", "willing", "plan", "plans", "planned
                            "decided", "want", "wants", "seek", "seeks", "aim", "aims"})
 
 
-def _modality_from_window(span: Span, sent: Span) -> tuple[str, str | None]:
+def _modality_from_window(span: Span, sent: Span, ctx: _DocContext) -> tuple[str, str | None]:
     """Modality from the four words before the trigger (rules-only pipeline)."""
-    doc = span.doc
-    window = [t.lower_ for t in doc[max(sent.start, span.start - 4): span.start]]
+    window = [ctx.lower(i) for i in range(max(sent.start, span.start - 4), span.start)]
     for words, modality in ((_NEG_WORDS, "negated"), (_HYPO_WORDS, "hypothetical"), (_INTENT_WORDS, "intended")):
         cue = next((w for w in reversed(window) if w in words), None)
         if cue is not None:
             return modality, cue
-    before = [t.lower_ for t in doc[max(sent.start, span.start - 12): span.start]]
+    before = [ctx.lower(i) for i in range(max(sent.start, span.start - 12), span.start)]
     cue = next((w for w in reversed(before) if w in ("if", "unless")), None)
     return ("hypothetical", cue) if cue else ("asserted", None)
 
@@ -1035,14 +1129,14 @@ def _is_pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" or (token.lower_ in PRONOUNS and not token.text.isupper())
 
 
-def _phrase(token: Token, floor: int = 0) -> str | None:
+def _phrase(token: Token, ctx: _DocContext, floor: int = 0) -> str | None:
     """The name-like phrase headed by ``token`` ("US forces", "Kata'ib Hezbollah", "leaders of
     Kataib Hezbollah"), starting no earlier than token ``floor``; None for pronouns."""
     if _is_pronoun(token):
         return None
     doc = token.doc
     end = token.i + 1
-    ent = next((e for e in doc.ents if e.start <= token.i < e.end), None) if token.ent_iob_ != "O" else None
+    ent = ctx.ent_at.get(token.i) if token.ent_iob_ != "O" else None
     if ent is not None and ent.root == token:
         left = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod") and c.i < ent.start]
         start, end = min([ent.start] + [c.left_edge.i for c in left]), ent.end
@@ -1060,9 +1154,13 @@ def _phrase(token: Token, floor: int = 0) -> str | None:
     return _clean(doc[start:end].text)
 
 
+_SPACES = re.compile(r"\s+")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
 def _clean(text: str) -> str | None:
-    text = re.sub(r"\s+", " ", text).strip(" ,.;:'\"“”‘’-–—")
-    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    text = _SPACES.sub(" ", text).strip(" ,.;:'\"“”‘’-–—")
+    text = _ARTICLE.sub("", text)
     return text or None
 
 
@@ -1104,14 +1202,14 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
-def _actors(head: Token, sent: Span) -> tuple[str | None, str | None]:
+def _actors(head: Token, sent: Span, ctx: _DocContext) -> tuple[str | None, str | None]:
     """actor1 (who acts) and actor2 (who is acted on) of a trigger's clause, within its sentence."""
-    actor1, actor2 = _actor_tokens(head)
+    actor1, actor2 = _actor_tokens(head, ctx)
     inside = lambda t: t is not None and sent.start <= t.i < sent.end  # noqa: E731
     if actor1 is not None and not inside(actor1):
         actor1 = _glued_subject(head, sent)
-    return ((_phrase(actor1, sent.start) if inside(actor1) else None),
-            (_phrase(actor2, sent.start) if inside(actor2) else None))
+    return ((_phrase(actor1, ctx, sent.start) if inside(actor1) else None),
+            (_phrase(actor2, ctx, sent.start) if inside(actor2) else None))
 
 
 def _glued_subject(head: Token, sent: Span) -> Token | None:
@@ -1122,7 +1220,7 @@ def _glued_subject(head: Token, sent: Span) -> Token | None:
     return nouns[-1] if nouns else None
 
 
-def _actor_tokens(head: Token) -> tuple[Token | None, Token | None]:
+def _actor_tokens(head: Token, ctx: _DocContext) -> tuple[Token | None, Token | None]:
     """Head tokens of actor1 and actor2 (see :func:`_actors`)."""
     actor1 = actor2 = None
     if head.pos_ in ("VERB", "AUX", "ADJ"):
@@ -1130,11 +1228,11 @@ def _actor_tokens(head: Token) -> tuple[Token | None, Token | None]:
         agent = _first(g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj")
         obj = _first(c for c in head.children if c.dep_ in ("dobj", "dative") and c.ent_type_ not in ("DATE", "TIME"))
         actor1, actor2 = (agent, subject) if passive else (subject, obj)
-        actor2 = actor2 if actor2 is not None else _prep_actor(head, ("on", "against", "with", "at", "to"))
+        actor2 = actor2 if actor2 is not None else _prep_actor(head, ("on", "against", "with", "at", "to"), ctx)
     else:
         actor1 = _first(c for c in head.children if c.dep_ == "poss" or (
             c.dep_ in ("compound", "amod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")))
-        actor1 = actor1 if actor1 is not None else _prep_actor(head, ("by", "from"))
+        actor1 = actor1 if actor1 is not None else _prep_actor(head, ("by", "from"), ctx)
         between = _first(g for c in head.children if c.dep_ == "prep" and c.lower_ in ("between", "among")
                          for g in c.children if g.dep_ == "pobj")
         if between is not None:
@@ -1142,7 +1240,7 @@ def _actor_tokens(head: Token) -> tuple[Token | None, Token | None]:
             actor1 = actor1 if actor1 is not None else between
             actor2 = others[0] if others else None
         else:
-            actor2 = _prep_actor(head, ("on", "against", "to", "with"))
+            actor2 = _prep_actor(head, ("on", "against", "to", "with"), ctx)
         if actor1 is None and head.dep_ in ("dobj", "pobj"):
             verb = head
             for _ in range(5):  # "claimed responsibility for dozens of attacks"
@@ -1157,19 +1255,18 @@ def _actor_tokens(head: Token) -> tuple[Token | None, Token | None]:
     return actor1, actor2
 
 
-def _prep_actor(head: Token, preps: tuple[str, ...]) -> Token | None:
+def _prep_actor(head: Token, preps: tuple[str, ...], ctx: _DocContext) -> Token | None:
     """The object of one of ``preps`` on ``head`` that is not a date or a place."""
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in preps:
             pobj = _first(c for c in prep.children if c.dep_ == "pobj")
-            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not _is_place_token(pobj):
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not _is_place_token(pobj, ctx):
                 return pobj
     return None
 
 
-def _is_place_token(token: Token) -> bool:
-    doc = token.doc
-    return any(s.start <= token.i < s.end for s in doc.spans.get("toponyms", [])) and token.ent_type_ not in ("ORG", "NORP", "PERSON")
+def _is_place_token(token: Token, ctx: _DocContext) -> bool:
+    return token.i in ctx.toponym_tokens and token.ent_type_ not in ("ORG", "NORP", "PERSON")
 
 
 def _key(name: str) -> str:
@@ -1180,11 +1277,14 @@ def _normalise_actors(events: list[dict], doc: Doc) -> list[dict]:
     """Map each actor to the longest mention in the article whose words contain its words and
     that ends with the same word ("Sudani" -> "Prime Minister Mohammed Shia al-Sudani"); a name
     with two different longest matches ("Walker": "Mary Walker", "James Walker") is left as it is."""
-    names = {e[k] for e in events for k in ("actor1", "actor2") if e[k]}
-    names |= {_clean(ent.text) for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")} - {None}
+    actors = {e[k] for e in events for k in ("actor1", "actor2") if e[k]}
+    if not actors:
+        return events
+    names = actors | {_clean(ent.text) for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP")} - {None}
     keyed = {n: _key(n) for n in sorted(names)}
     canonical = {}
-    for name, key in keyed.items():
+    for name in actors:
+        key = keyed[name]
         words = key.split()
         if not words or not name.split()[-1][:1].isupper():
             continue  # "leaders" is not folded into "militia leaders": only names are normalised
@@ -1213,30 +1313,32 @@ DATE_LINK_MAX_COST = 6
 def _date_of(head: Token, sent: Span, ctx: _DocContext) -> dict:
     """The time expression of the trigger's clause, else of the nearest governing clause, else the
     publication time at month precision (``date_basis="publication"``), else undated."""
-    candidates = [s for s in ctx.timexes if s.start >= sent.start and s.end <= sent.end
+    candidates = [(s, t) for s, t in ctx.timexes if s.start >= sent.start and s.end <= sent.end
                   and not (s.start <= head.i < s.end)]
     chosen = None
     if candidates and ctx.parsed:
         scored = []
-        for s in candidates:
+        for s, t in candidates:
             cost = date_link_cost(s.root, head)
             if cost is not None and cost <= DATE_LINK_MAX_COST:
-                scored.append((cost, _timex(s).get("start") is None, abs(s.start - head.i), s.start, s))
+                scored.append((cost, t.get("start") is None, abs(s.start - head.i), s.start, (s, t)))
         chosen = min(scored, key=lambda x: x[:4])[4] if scored else None
     elif candidates:
-        chosen = min(candidates, key=lambda s: min(abs(s.start - head.i), abs(s.end - 1 - head.i)))
+        chosen = min(candidates, key=lambda c: min(abs(c[0].start - head.i), abs(c[0].end - 1 - head.i)))
     if chosen is not None:
-        t = _timex(chosen)
+        span, t = chosen
         return {
-            "date_text": chosen.text, "date_start": t.get("start"), "date_end": t.get("end"),
+            "date_text": ctx.text_of(span), "date_start": t.get("start"), "date_end": t.get("end"),
             "date_precision": t.get("granularity"), "date_modifier": t.get("modifier"),
             "date_value": t.get("value"), "date_basis": t.get("basis") or "explicit",
         }
-    return _publication_date(ctx.doc._.dct)
+    return ctx.publication_date
 
 
+@lru_cache(maxsize=1024)
 def _publication_date(dct: str | None) -> dict:
-    """No date in the clause: the month of publication up to the publication day (coarse)."""
+    """No date in the clause: the month of publication up to the publication day (coarse).
+    Cached per publication time: the dict is shared, never change it in place."""
     day = _iso_day(dct)
     if day is None:
         return {"date_text": None, "date_start": None, "date_end": None, "date_precision": None,
