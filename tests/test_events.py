@@ -189,6 +189,10 @@ def test_acled_sub_event_types(nlp, text, sub_event_type):
     ("The army threatened to shell the town.", "threatened", "asserted"),
     ("The army threatened to shell the town.", "shell", "intended"),
     ("Israeli jets struck targets in Gaza on Sunday.", "struck", "asserted"),
+    # the event as the subject of another verb: that verb's meaning and negation are not the event's
+    ("Rescuers said the explosion set shops and cars ablaze.", "explosion", "asserted"),
+    ("The attack did not damage the mosque.", "attack", "asserted"),
+    ("An attack could happen soon.", "attack", "hypothetical"),
 ])
 def test_modality(nlp, text, trigger, modality):
     events = events_of(nlp, text)

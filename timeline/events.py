@@ -255,6 +255,8 @@ HYPOTHETICAL_HEADS = frozenset(
     "fear risk threat possibility prospect avoid prevent potential possible likely demand call urge ask "
     "press pressure insist need condition plan scenario chance danger unless if warn warning rumour "
     "rumor speculation proposal option must able".split())
+OCCURRENCE_VERBS = frozenset("happen occur take come begin start continue end resume".split())
+"""Verbs whose subject is the event itself ("the attack happened", "fighting resumed")."""
 NEGATING_HEADS = frozenset("refuse deny decline fail reject halt stop cease without".split())
 MODAL_HYPOTHETICAL = frozenset("could would might may should can must".split())
 MODAL_INTENDED = frozenset({"will", "shall", "'ll"})
@@ -1053,10 +1055,10 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             return "negated", c.lower_
         if c.dep_ == "amod" and c.lemma_.lower() in HYPOTHETICAL_MODIFIERS:
             return "hypothetical", c.lemma_.lower()
-    node = head
+    node, by_subject = head, False
     for _ in range(6):
         aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
-        if node is not head and node.pos_ in ("VERB", "AUX", "ADJ"):
+        if node is not head and not by_subject and node.pos_ in ("VERB", "AUX", "ADJ"):
             neg = next((c for c in node.children if c.dep_ == "neg"), None)
             if neg is not None:
                 return "negated", neg.lower_
@@ -1070,7 +1072,7 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             return "hypothetical", mark.lower_
         if aux & MODAL_INTENDED or ("going" in aux and node.tag_ == "VB"):
             return "intended", "will"
-        if node is not head:
+        if node is not head and not by_subject:
             lemma = node.lemma_.lower()
             if lemma in NEGATING_HEADS and node.i < head.i:
                 return "negated", lemma
@@ -1089,6 +1091,9 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             break
         if node.dep_ == "pobj" and node.head.lower_ in ADJUNCT_PREPS:
             break  # "after talks", "during the attack": circumstances, not complements
+        # the event as the subject of another verb: that verb's modals still apply ("the attack could
+        # happen"), not its negation or meaning ("the explosion did not damage", "the blast set shops ablaze")
+        by_subject = by_subject or node.dep_ == "nsubj" and node.head.lemma_.lower() not in OCCURRENCE_VERBS
         node = node.head
     return "asserted", None
 
