@@ -380,9 +380,18 @@ NON_EVENT_HEADS = frozenset(
 class EventDetector:
     """Find event mentions and write ``doc._.events`` (see the module docstring)."""
 
-    def __init__(self, nlp: Language, name: str = "events", place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")):
+    def __init__(self, nlp: Language, name: str = "events", place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC"),
+                 place_linker: str = "learned"):
         self.name = name
         self.place_labels = frozenset(place_labels)
+        if place_linker == "learned":
+            # imported here: timeline.place_linking builds on this module (the rule linker is a feature)
+            from timeline.place_linking import place_candidates as learned_candidates
+            self.link_places = learned_candidates
+        elif place_linker == "rules":
+            self.link_places = place_candidates
+        else:
+            raise ValueError(f"events: place_linker must be 'learned' or 'rules', not {place_linker!r}")
         rules = trigger_rules()
         # single words: tokens whose lemma or lower-case form is a trigger's (a set lookup on the
         # doc's LEMMA and LOWER columns), then the entry is looked up by lemma/form and part of
@@ -412,7 +421,7 @@ class EventDetector:
         if not spans:
             doc._.events = []
             return doc
-        context = _DocContext(doc, parsed, self.place_labels, word_ids)
+        context = _DocContext(doc, parsed, self.place_labels, self.link_places, word_ids)
         context.trigger_heads = {(s.root if parsed else s[0]).i for s in spans}
         events = []
         for span in spans:
@@ -460,7 +469,7 @@ class EventDetector:
         if span is None:
             return []
         parsed = doc.has_annotation("DEP")
-        ctx = _DocContext(doc, parsed, self.place_labels)
+        ctx = _DocContext(doc, parsed, self.place_labels, self.link_places)
         head = span.root if parsed else span[0]
         tagged = doc.has_annotation("LEMMA") and doc.has_annotation("POS")
         rules = (self.by_lemma.get(head.lemma_.lower(), []) if tagged else []) + self.by_form.get(head.lower_, [])
@@ -545,10 +554,12 @@ def _is_description(head: Token, kind: str) -> bool:
     return False
 
 
-@Language.factory("events", default_config={"place_labels": ["GPE", "LOC", "FAC"]})
-def make_event_detector(nlp: Language, name: str, place_labels: list[str]) -> EventDetector:
-    """spaCy factory of the ``events`` component (entry point ``events``)."""
-    return EventDetector(nlp, name, tuple(place_labels))
+@Language.factory("events", default_config={"place_labels": ["GPE", "LOC", "FAC"], "place_linker": "learned"})
+def make_event_detector(nlp: Language, name: str, place_labels: list[str], place_linker: str) -> EventDetector:
+    """spaCy factory of the ``events`` component (entry point ``events``). ``place_linker``:
+    "learned" (:mod:`timeline.place_linking`, the rules when there is no parse) or "rules"
+    (:func:`place_candidates`)."""
+    return EventDetector(nlp, name, tuple(place_labels), place_linker)
 
 
 # --------------------------------------------------------------------------------------------
@@ -559,10 +570,11 @@ class _DocContext:
     """What the linkers need from a doc, computed once: parse flag, time and place spans, entities;
     per-token words and per-sentence facts are kept as the triggers ask for them."""
 
-    def __init__(self, doc: Doc, parsed: bool, place_labels: frozenset[str],
+    def __init__(self, doc: Doc, parsed: bool, place_labels: frozenset[str], link_places=None,
                  word_ids: list[tuple[int, int]] | None = None):
         self.doc = doc
         self.parsed = parsed
+        self.link_places = link_places or place_candidates  # (head, sent, ctx) -> place spans, best first
         self.word_ids = word_ids if word_ids is not None else _word_ids(doc)  # see _word_ids
         self.sentenced = parsed or doc.has_annotation("SENT_START")
         self.text = doc.text  # Doc.text and Span.text rebuild the string from the tokens at every call
@@ -1571,7 +1583,7 @@ def _places_of(head: Token, sent: Span, ctx: _DocContext) -> list[dict]:
     """The toponym of the trigger's clause, with the toponyms coordinated with it ("in Mosul and
     Anbar": both); else the article's focus place at a coarser ``geo_precision`` (no span); else
     no place. One dict of place fields per place."""
-    candidates = place_candidates(head, sent, ctx)
+    candidates = ctx.link_places(head, sent, ctx)
     if candidates:
         first = candidates[0]
         if not ctx.parsed:

