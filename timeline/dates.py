@@ -26,10 +26,10 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from functools import lru_cache, partial
+from typing import Any, Callable, Iterable, Iterator
 
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -220,6 +220,8 @@ _CUE_WORDS = frozenset("in since until till by of during through from before aft
 _AMBIGUOUS_MONTHS = frozenset({"may", "march"})
 _AMBIGUOUS_SEASONS = frozenset({"fall", "spring"})
 _PREV_WORD = re.compile(r"([A-Za-z'-]+)\W*$")
+_SPACES = re.compile(r"\s+")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 # --------------------------------------------------------------------------------------------
 # Calendar helpers
@@ -234,7 +236,13 @@ def _parse_dct(dct: str | date | None) -> datetime | None:
         return dct.replace(tzinfo=None)
     if isinstance(dct, date):
         return datetime(dct.year, dct.month, dct.day)
-    text = str(dct).strip().replace("Z", "+00:00")
+    return _parse_dct_text(str(dct))
+
+
+@lru_cache(maxsize=1024)
+def _parse_dct_text(dct: str) -> datetime | None:
+    """:func:`_parse_dct` of a string (cached: a corpus has few distinct publication times)."""
+    text = dct.strip().replace("Z", "+00:00")
     for candidate in (text, text[:19], text[:16], text[:10]):
         try:
             return datetime.fromisoformat(candidate).replace(tzinfo=None)
@@ -391,19 +399,28 @@ def _apply_modifier(p: _Period, mod: str | None) -> tuple[date, date]:
 
 
 class _Context:
-    """What a normaliser knows: DCT, tense near the expression, last date in the text, the word before."""
+    """What a normaliser knows: DCT, tense near the expression, last date in the text, the word before.
 
-    __slots__ = ("dct", "tense", "ref", "prev", "next")
+    ``tense`` may be given as a function, called when a normaliser first reads it (finding the tense
+    costs more than most normalisers, and most never ask)."""
 
-    def __init__(self, dct: datetime | None, tense: str | None = None, ref: _Period | None = None,
-                 prev: str = "", next_: str = ""):
-        self.dct, self.tense, self.ref, self.prev, self.next = dct, tense, ref, prev, next_
+    __slots__ = ("dct", "_tense", "ref", "prev", "next")
+
+    def __init__(self, dct: datetime | None, tense: str | Callable[[], str | None] | None = None,
+                 ref: _Period | None = None, prev: str = "", next_: str = ""):
+        self.dct, self._tense, self.ref, self.prev, self.next = dct, tense, ref, prev, next_
+
+    @property
+    def tense(self) -> str | None:
+        if callable(self._tense):
+            self._tense = self._tense()
+        return self._tense
 
 
 def _number(text: str) -> float | None:
     """'18' -> 18, 'eighteen' -> 18, 'twenty-four' -> 24, 'a' -> 1, 'several' -> None (vague)."""
     t = text.lower().strip().replace("-", " ")
-    t = re.sub(r"\s+", " ", t)
+    t = _SPACES.sub(" ", t)
     half = 0.0
     if t.endswith(" and a half"):
         t, half = t[: -len(" and a half")], 0.5
@@ -510,7 +527,7 @@ def _since_is_past(ctx: _Context, rel: str = "") -> _Context:
 def _weekday_date(wd: int, ctx: _Context, rel: str | None) -> date:
     d = ctx.dct.date()
     delta = wd - d.isoweekday()
-    rel = re.sub(r"\s+", " ", (rel or "").lower())
+    rel = _SPACES.sub(" ", (rel or "").lower())
     if rel in ("coming", "this coming"):
         return d + timedelta(days=delta if delta > 0 else delta + 7)
     if rel == "next":
@@ -551,7 +568,7 @@ def _norm_mdy(m: re.Match, ctx: _Context) -> dict | None:
     if mon is None:
         return None
     mod = _modifier(m.groupdict().get("pre"))
-    rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
+    rel = _SPACES.sub(" ", (m.groupdict().get("rel") or "").lower())
     if m["year"]:
         year, basis = int(m["year"]), "explicit"
     elif ctx.dct is not None:
@@ -778,7 +795,7 @@ def _norm_quarter(m: re.Match, ctx: _Context) -> dict | None:
 
 
 def _norm_yearperiod(m: re.Match, ctx: _Context) -> dict | None:
-    year, what = int(m["year"]), re.sub(r"\s+", " ", m["what"].lower())
+    year, what = int(m["year"]), _SPACES.sub(" ", m["what"].lower())
     n = ORDINALS.get((m["ord"] or "").lower())
     if what in ("quarter", "half") and n:
         return _date_result((_half if what == "half" else _quarter)(year, n), None, "explicit")
@@ -953,7 +970,7 @@ def _as_quarter(ref: _Period | None) -> _Period | None:
 def _norm_ago(m: re.Match, ctx: _Context) -> dict | None:
     n = _number(m["num"])
     unit = _unit_name(m["unit"])
-    direction = re.sub(r"\s+", " ", m["dir"].lower())
+    direction = _SPACES.sub(" ", m["dir"].lower())
     approx = m["approx"]
     mod = "APPROX" if approx or n is None or "or so" in m.group(0).lower() else None
     sign = -1 if direction in ("ago", "earlier") else 1
@@ -1045,7 +1062,7 @@ def _norm_relday(m: re.Match, ctx: _Context) -> dict | None:
 
 
 def _norm_partday(m: re.Match, ctx: _Context) -> dict | None:
-    rel, part = re.sub(r"\s+", " ", m["rel"].lower()), m["part"].lower()
+    rel, part = _SPACES.sub(" ", m["rel"].lower()), m["part"].lower()
     if ctx.dct is None:
         return _undated("TIME", f"XXXX-XX-XXT{PARTS_OF_DAY[part]}", "day")
     k = {"last": -1, "yesterday": -1, "tomorrow": 1}.get(rel, 0)
@@ -1178,7 +1195,7 @@ _HOLIDAYS: dict[str, Callable[[int], date]] = {
 
 
 def _norm_holiday(m: re.Match, ctx: _Context) -> dict | None:
-    name = re.sub(r"\s+", " ", m["h"].lower())
+    name = _SPACES.sub(" ", m["h"].lower())
     fn = _HOLIDAYS.get(name)
     if fn is None:
         return None
@@ -1324,7 +1341,7 @@ _GENERIC = {"then current": "PAST_REF", "then-current": "PAST_REF",
 
 
 def _norm_generic(m: re.Match, ctx: _Context) -> dict | None:
-    g = re.sub(r"\s+", " ", m["g"].lower())
+    g = _SPACES.sub(" ", m["g"].lower())
     value = _GENERIC.get(g) or ("FUTURE_REF" if g.endswith(("future", "term")) else None)
     if value is None:
         return None
@@ -1410,7 +1427,37 @@ for _w in set(_TRIGGER_WORDS[_UNIT_KINDS].split()) | _PLURAL_UNITS | {"weekends"
                                                                        "millennium", "millennia", "yearend"}:
     if _w in _TRIGGER_KINDS:
         _TRIGGER_KINDS[_w] = tuple(k for k in _TRIGGER_KINDS[_w] if k not in _UNIT_WORDS_IN or _w in _UNIT_WORDS_IN[k])
-_TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[:/.]\d+)*(?:'?s)?")
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching exactly ``words``, written as a trie (the regex engine then tries
+    one branch per letter instead of every word).
+
+    >>> _trie_pattern(["year", "years", "yearend", "day"])
+    '(?:day|year(?:end|s)?)'
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        alternatives = [re.escape(char) + branches(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        group = "(?:" + "|".join(alternatives) + ")"
+        return group + "?" if "" in node else group if len(alternatives) > 1 else alternatives[0]
+
+    return "(?:" + "|".join(re.escape(char) + branches(child) for char, child in sorted(trie.items())) + ")"
+
+
+_TRIGGER_WORD = _trie_pattern(word for word in _TRIGGER_KINDS if word.isalpha()) + r"(?![a-z])"
+_TRIGGER_SCAN = re.compile(r"(?:[^a-z\d]++|(?!" + _TRIGGER_WORD + r")[a-z]++)*+(?:(?P<word>" + _TRIGGER_WORD
+                           + r")|(?P<number>\d+(?:[:/.]\d+)*(?:'?s)?))?")
+r"""Over lower-cased text, the next token of ``[a-z]+|\d+(?:[:/.]\d+)*(?:'?s)?`` that is a trigger word
+or a number (group ``word`` or ``number``; neither at the end), the other words skipped inside the scan."""
 _TIME_TRIGGER = re.compile(r"\d\s*[ap]\.?m\b|\d\s+o'clock")
 _LOOKBACK = {  # how many words a match may start before its trigger word
     "mdy": 6, "dmy": 4, "my": 6, "month": 6, "iso": 0, "slash": 0, "year": 7, "wordyear": 4, "decade": 6, "century": 7,
@@ -1435,6 +1482,101 @@ _UNCASED_KINDS = {w: tuple(k for k in _TRIGGER_KINDS[w] if k not in _CASED_KINDS
 _CLOCK_HINT = re.compile(r"\d|o'clock|noon|midnight|midday|in\s+the\s+(?:morning|afternoon|evening)")
 
 _YEAR_KINDS = ("year", "iso", "my", "mdy", "dmy", "season", "quarter", "yearperiod")
+
+
+# The first two characters each pattern's matches can start with (a speed-up only: a word start whose
+# two ASCII characters are not among them is not tried; non-ASCII ones always are). Read from the
+# patterns' parse trees; single characters are classified by ``re`` itself.
+_ASCII = [chr(code) for code in range(128)]
+_CATEGORY_CLASSES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+                     "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+@lru_cache(maxsize=None)
+def _ascii_matching(char_class: str, ignorecase: bool) -> frozenset[str]:
+    """The ASCII characters a one-character pattern (``"a"``, ``"[^a-z\\d]"``) matches."""
+    rx = re.compile(char_class, re.IGNORECASE if ignorecase else 0)
+    return frozenset(c for c in _ASCII if rx.fullmatch(c))
+
+
+def _class_pattern(items: list) -> str:
+    """A parsed character class (``IN`` items) written back as a pattern: ``"[^a-z\\d]"``."""
+    parts = []
+    for op, av in items:
+        if op.name == "NEGATE":
+            parts.insert(0, "^")
+        elif op.name == "LITERAL":
+            parts.append(re.escape(chr(av)))
+        elif op.name == "RANGE":
+            parts.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op.name == "CATEGORY":
+            parts.append(_CATEGORY_CLASSES[av.name])
+        else:
+            raise ValueError(op)
+    return f"[{''.join(parts)}]"
+
+
+def _join(heads: set[str], tails: set[str]) -> set[str]:
+    """The first two characters of a head followed by a tail."""
+    short = [head for head in heads if len(head) < 2]
+    if not short:
+        return heads
+    return {head for head in heads if len(head) == 2} | {(head + tail)[:2] for head in short for tail in tails}
+
+
+def _prefixes(items: list, ignorecase: bool) -> set[str]:
+    """The first (up to) two ASCII characters of the strings a parsed pattern sequence matches."""
+    out = {""}
+    for op, av in items:
+        if all(len(head) == 2 for head in out):
+            break
+        out = _join(out, _node_prefixes(op.name, av, ignorecase))
+    return out
+
+
+def _node_prefixes(op: str, av: Any, ignorecase: bool) -> set[str]:
+    """:func:`_prefixes` of one parsed node (op name and argument); ValueError for one not read here."""
+    if op == "LITERAL":
+        return set(_ascii_matching(re.escape(chr(av)), ignorecase))
+    if op == "NOT_LITERAL":
+        return set(_ascii_matching(f"[^{re.escape(chr(av))}]", ignorecase))
+    if op == "ANY":
+        return set(_ascii_matching(".", False))
+    if op == "IN":
+        return set(_ascii_matching(_class_pattern(av), ignorecase))
+    if op == "BRANCH":
+        return set().union(*(_prefixes(alternative, ignorecase) for alternative in av[1]))
+    if op == "SUBPATTERN":
+        _, add_flags, del_flags, items = av
+        return _prefixes(items, (ignorecase or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE)
+    if op == "ATOMIC_GROUP":
+        return _prefixes(av, ignorecase)
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, items = av
+        once = _prefixes(items, ignorecase)
+        return set().union(*[{""}, once, _join(once, once)][min(low, 2):min(high, 2) + 1])
+    if op in ("AT", "ASSERT", "ASSERT_NOT"):
+        return {""}  # zero width
+    raise ValueError(op)
+
+
+def _start_pairs(rx: re.Pattern) -> frozenset[str] | None:
+    """The two ASCII characters every match of ``rx`` that starts with two ASCII characters starts
+    with; None when unknown (a match may be shorter, or the pattern uses a construct not read here).
+
+    >>> sorted(_start_pairs(re.compile("(?i:no)w|then")))
+    ['NO', 'No', 'nO', 'no', 'th']
+    """
+    try:
+        from re import _parser  # the parser behind re.compile (Python >= 3.11)
+
+        pairs = _prefixes(_parser.parse(rx.pattern, rx.flags).data, bool(rx.flags & re.IGNORECASE))
+    except (ImportError, AttributeError, ValueError, KeyError):
+        return None
+    return frozenset(pairs) if all(len(pair) == 2 for pair in pairs) else None
+
+
+_START_PAIRS = {kind: _start_pairs(rx) for kind, rx in _PATTERNS}
 
 
 def _number_trigger(word: str) -> tuple[str, ...] | None:
@@ -1464,29 +1606,36 @@ def find_candidates(text: str) -> list[tuple[int, int, str, re.Match]]:
     tried: set[tuple[str, int]] = set()
     hits = []
     get = _TRIGGER_KINDS.get
-    for t in _TOKEN_RE.finditer(lower):
-        word = t.group()
-        kinds = get(word)
-        if kinds is None:
-            if not word[0].isdigit():
+    for t in _TRIGGER_SCAN.finditer(lower):
+        word = t["word"]
+        if word is not None:
+            kinds = get(word)
+        else:
+            word = t["number"]
+            if word is None:
                 continue
-            kinds = _number_trigger(word)
+            kinds = get(word) or _number_trigger(word)
             if kinds is None:
                 continue
-        if word in _UNCASED_KINDS and text[t.start()].islower():
+        ts, te = t.span(t.lastgroup)
+        if word in _UNCASED_KINDS and text[ts].islower():
             kinds = _UNCASED_KINDS[word]  # "may", "march", "new": the capitalised patterns cannot match
-        hits.append((t, kinds))
-    hits += [(t, ("time",)) for t in _TIME_TRIGGER.finditer(lower)]
-    for t, kinds in hits:
-        ts, te = t.span()
+        hits.append((ts, te, kinds))
+    hits += [(*t.span(), ("time",)) for t in _TIME_TRIGGER.finditer(lower)]
+    ascii_text = text.isascii()
+    for ts, te, kinds in hits:
         endpos = min(n, te + _WINDOW_AFTER)
-        starts = [w.start() for w in _WORD_START.finditer(text, max(0, ts - _WINDOW_BEFORE), ts + 1)]
+        starts = list(map(re.Match.start, _WORD_START.finditer(text, max(0, ts - _WINDOW_BEFORE), ts + 1)))
         for kind in kinds:
             rx = _RX[kind]
             positions = starts[-1 - _LOOKBACK[kind]:]
             if kind == "time" and not _CLOCK_HINT.search(lower, positions[0], endpos):
                 continue  # every clock time holds a digit, "noon", "midnight", "o'clock"...
+            pairs = _START_PAIRS[kind]
             for pos in positions:
+                head = text[pos:pos + 2]
+                if pairs is not None and head not in pairs and (ascii_text or head.isascii()):
+                    continue  # the pattern cannot start here
                 if (kind, pos) in tried:
                     continue
                 m = rx.match(text, pos, endpos)
@@ -1552,6 +1701,8 @@ _TENSE_CUES = re.compile(
     r"won|lost|sold|paid|spent|hit|struck|sent|led|fought|broke|built|bought|brought|chose|ran|grew|knew|"
     r"thought|found|became|kept|put|set|shot|fled|flew|wrote|spoke|stood|agreed|[a-z]{2,}ed)\b|"
     r"\b(?P<present>is|are|am|has|have|does|do)\b")
+_TENSE_CUES_LOWER = re.compile(_TENSE_CUES.pattern.removeprefix("(?i)"))
+"""The same cues, case sensitive, for lower-cased ASCII text (about 3x faster than ``(?i)``)."""
 _NOT_PAST = frozenset({"expected", "scheduled", "planned", "proposed", "needed", "based", "related", "limited",
                        "united", "speed", "need", "indeed", "proceed", "succeed", "exceed", "feed", "seed",
                        "embed", "bed", "red", "hundred"})
@@ -1566,17 +1717,28 @@ def _is_adjective(text: str, m: re.Match) -> bool:
         is not None
 
 
+def _tense_cues(text: str) -> tuple[str, Iterator[re.Match]]:
+    """The text searched and its tense cues in order: ASCII text is lower-cased for the case-sensitive
+    copy of the cues (same matches; other text keeps ``(?i)``, whose Unicode case folding differs)."""
+    if text.isascii():
+        text = text.lower()
+        return text, _TENSE_CUES_LOWER.finditer(text)
+    return text, _TENSE_CUES.finditer(text)
+
+
 def _tense_from_text(before: str, after: str) -> str | None:
     """Rough tense of the clause around an expression from the nearest tense cue in its words:
     'future' (will, plans to...), 'past' (was, said, -ed...), 'present' (is, has...) or None."""
     best, best_dist = None, 10 ** 6
-    for m in _TENSE_CUES.finditer(before):
+    before, cues_before = _tense_cues(before)
+    for m in reversed(list(cues_before)):  # the last cue before the expression is the nearest
         if m.lastgroup == "past" and (m.group().lower() in _NOT_PAST or _is_adjective(before, m)):
             continue
-        dist = len(before) - m.end()
-        if dist <= best_dist:
-            best, best_dist = m.lastgroup, dist
-    for m in _TENSE_CUES.finditer(after):
+        if len(before) - m.end() <= best_dist:
+            best, best_dist = m.lastgroup, len(before) - m.end()
+        break
+    after, cues_after = _tense_cues(after)
+    for m in cues_after:
         if 2 * m.start() >= best_dist:  # a cue after the expression counts at twice its distance
             break
         if m.lastgroup == "past" and (m.group().lower() in _NOT_PAST or _is_adjective(after, m)):
@@ -1591,7 +1753,7 @@ def _period_from(res: dict) -> _Period | None:
     if res["type"] not in ("DATE", "TIME") or not res["start"] or not res["end"] or res["granularity"] is None:
         return None
     v = res["value"]
-    if not re.match(r"\d{4}", v):
+    if not _FOUR_DIGITS.match(v):
         return None
     start = date.fromisoformat(res["start"])
     g = res["granularity"]
@@ -1619,7 +1781,8 @@ def annotate_text(text: str, dct: str | date | None = None,
     """Find and resolve every time expression in ``text``: [(char_start, char_end, timex dict)].
 
     ``tense_of(start, end)`` gives the tense around a span ('past', 'present', 'future' or None);
-    by default it is read from the words of the clause.
+    by default it is read from the words of the clause. It is called only for the expressions whose
+    normaliser asks for the tense (a bare month or weekday, not "June 5, 2020").
 
     >>> [(text, t["value"]) for s, e, t in annotate_text("He left last week.", "1998-01-08")
     ...  for text in ["He left last week."[s:e]]]
@@ -1630,15 +1793,11 @@ def annotate_text(text: str, dct: str | date | None = None,
     narrative = _is_narrative(found, dctime)
     out: list[tuple[int, int, dict]] = []
     ref: _Period | None = None
+    if tense_of is None:
+        tense_of = partial(_tense_around, text)
     for f in found:
-        if tense_of is not None:
-            tense = tense_of(f.start, f.end)
-        else:
-            lo = max(text.rfind(". ", max(0, f.start - 120), f.start), text.rfind("\n", max(0, f.start - 120), f.start),
-                     f.start - 120)
-            hi = text.find(". ", f.end, f.end + 80)
-            tense = _tense_from_text(text[lo + 1:f.start], text[f.end:hi if hi >= 0 else f.end + 80])
         anchor, basis_override = dctime, None
+        tense: Callable[[], str | None] | None = partial(tense_of, f.start, f.end)
         if narrative and ref is not None and _follows_narrative(f):
             # a narrative (history, a story told with its own dates): resolve against the last date
             # mentioned rather than the publication time; a bare month or day takes the year that puts
@@ -1646,11 +1805,12 @@ def annotate_text(text: str, dct: str | date | None = None,
             mid = ref.start + (ref.end - ref.start) / 2  # "In 1944 ... in December": December 1944
             anchor = datetime(mid.year, mid.month, mid.day)
             tense, basis_override = None, "relative_text"
+        ctx = _Context(anchor, tense, ref)  # one per expression: its tense is found once, if asked for
         res = None
         for option in [f, *f.alternatives]:
-            prev, nxt = _neighbours(text, option.start, option.end)
+            ctx.prev, ctx.next = _neighbours(text, option.start, option.end)
             try:
-                res = _NORMALISERS[option.kind](option.match, _Context(anchor, tense, ref, prev, nxt))
+                res = _NORMALISERS[option.kind](option.match, ctx)
             except (ValueError, OverflowError, KeyError, TypeError, AttributeError):
                 res = None
             if res is not None:
@@ -1679,6 +1839,14 @@ def annotate_text(text: str, dct: str | date | None = None,
             if p is not None:
                 ref = p
     return out
+
+
+def _tense_around(text: str, start: int, end: int) -> str | None:
+    """Tense of the words around ``text[start:end]``, within its sentence (at most 120 characters
+    before and 80 after)."""
+    lo = max(text.rfind(". ", max(0, start - 120), start), text.rfind("\n", max(0, start - 120), start), start - 120)
+    hi = text.find(". ", end, end + 80)
+    return _tense_from_text(text[lo + 1:start], text[end:hi if hi >= 0 else end + 80])
 
 
 def _is_anchored_duration(f: _Found, res: dict) -> bool:
@@ -1790,45 +1958,25 @@ class TimexRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         dct = doc._.dct
         text = doc.text
-        has_tags = doc.has_annotation("TAG")
-        # token offsets and sentence starts as plain lists: no Token objects per expression
-        token_start, token_length = (doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], []))
-        sent_start = doc.to_array(SENT_START).tolist() if doc.has_annotation("SENT_START") else None
-
-        def tense_of(start: int, end: int) -> str | None:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
-                return None
-            first, last = _sentence_bounds_of(span.start, span.end, len(doc), sent_start)
-            tense = _tense_from_text(text[token_start[first]:start],
-                                     text[end:token_start[last - 1] + token_length[last - 1]])
-            if tense is None and has_tags:  # no cue word: the nearest verb's POS tag
-                tense = _tense_from_tags(doc, span, first, last)
-            return tense
-
-        found = annotate_text(text, dct, tense_of)
         spans, taken = [], []
-        for s, e, res in found:
-            span = doc.char_span(s, e, alignment_mode="expand")
+        for s, e, res in annotate_text(text, dct, _ClauseTense(doc, text)):
+            span = doc.char_span(s, e, label=res["type"], alignment_mode="expand")
             if span is None or any(span.start < te and ts < span.end for ts, te in taken):
                 continue
             taken.append((span.start, span.end))
             spans.append((span, res))
-        if self.use_entities and doc.has_annotation("ENT_IOB"):
-            for ent in doc.ents:
+        if self.use_entities:
+            for ent in doc.ents:  # none without an entity recogniser
                 if ent.label_ not in ("DATE", "TIME") or any(ent.start < te and ts < ent.end for ts, te in taken):
                     continue
                 res = self._from_entity(ent, dct)
                 if res is not None:
                     taken.append((ent.start, ent.end))
-                    spans.append((ent, res))
+                    spans.append((Span(doc, ent.start, ent.end, label=res["type"]), res))
         spans.sort(key=lambda sr: sr[0].start)
-        group = []
         for span, res in spans:
-            span = Span(doc, span.start, span.end, label=res["type"])
             span._.timex = res
-            group.append(span)
-        doc.spans[self.span_key] = group
+        doc.spans[self.span_key] = [span for span, _ in spans]
         return doc
 
     @staticmethod
@@ -1844,18 +1992,42 @@ class TimexRecognizer:
             yield self(doc)
 
 
-def _sentence_bounds_of(start: int, end: int, n_tokens: int, sent_start: list[int] | None,
+class _ClauseTense:
+    """``tense_of(start, end)`` of :func:`annotate_text` in a Doc: cue words in the expression's sentence,
+    else (with a tagger) the nearest verb's tag. Sentence starts are read at the first expression that
+    asks (many docs have none), as bytes searched in C: no Token objects per word."""
+
+    def __init__(self, doc: Doc, text: str):
+        self.doc, self.text = doc, text
+        self.sent_starts: bytes | None = None
+        self.has_tags: bool | None = None
+
+    def __call__(self, start: int, end: int) -> str | None:
+        doc = self.doc
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        if self.has_tags is None:
+            self.has_tags = doc.has_annotation("TAG")
+            if doc.has_annotation("SENT_START"):
+                self.sent_starts = (doc.to_array(SENT_START) == 1).tobytes()
+        first, last = _sentence_bounds_of(span.start, span.end, len(doc), self.sent_starts)
+        last_token = doc[last - 1]
+        tense = _tense_from_text(self.text[doc[first].idx:start], self.text[end:last_token.idx + len(last_token)])
+        if tense is None and self.has_tags:  # no cue word: the nearest verb's POS tag
+            tense = _tense_from_tags(doc, span, first, last)
+        return tense
+
+
+def _sentence_bounds_of(start: int, end: int, n_tokens: int, sent_starts: bytes | None,
                         reach: int = 40) -> tuple[int, int]:
-    """Token bounds of the sentence around tokens [start, end) (at most ``reach`` tokens each
-    side), from ``doc.to_array(SENT_START)`` (1 at a sentence start) or None (no sentences)."""
+    """Token bounds of the sentence around tokens [start, end) (at most ``reach`` tokens each side),
+    from ``sent_starts`` (byte i is 1 where token i starts a sentence) or None (no sentences)."""
     lo, hi = max(0, start - reach), min(n_tokens, end + reach)
-    if sent_start is None:
+    if sent_starts is None:
         return lo, hi
-    while start > lo and sent_start[start] != 1:
-        start -= 1
-    while end < hi and sent_start[end] != 1:
-        end += 1
-    return start, end
+    first, last = sent_starts.rfind(1, lo + 1, start + 1), sent_starts.find(1, end, hi)
+    return (first if first >= 0 else lo), (last if last >= 0 else hi)
 
 
 _FUTURE_MODALS = frozenset({"will", "'ll", "shall", "wo", "ll", "would"})
