@@ -580,7 +580,7 @@ class _DocContext:
         self.text = doc.text  # Doc.text and Span.text rebuild the string from the tokens at every call
         self._sentence_words: dict[tuple[int, int], frozenset[str]] = {}
         self.timexes = [(s, timex) for s in doc.spans.get("timex", []) if (timex := _timex(s))]
-        ents = doc.ents
+        self.ents = ents = doc.ents
         self.ent_at = {i: e for e in ents for i in range(e.start, e.end)}
         toponyms = list(doc.spans.get("toponyms", []))
         self.toponym_tokens = {i for s in toponyms for i in range(s.start, s.end)}
@@ -590,6 +590,8 @@ class _DocContext:
         taken |= {i for s in extra for i in range(s.start, s.end)}
         named = _place_phrases(doc, taken) if parsed else []
         self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
+        self.place_tokens = {i for s in self.places for i in range(s.start, s.end)}
+        self.candidate_facts: dict[tuple[tuple[int, int], ...], dict] = {}  # the place linker's, per candidate set
         self.trigger_heads: set[int] = set()
         self._focus = None
         self._sentences: dict[tuple[int, int], Span] = {}
@@ -1414,8 +1416,7 @@ def date_link_cost(time: Token, trigger: Token) -> int | None:
 
 
 def _link_cost(anchor: Token, trigger: Token, temporal: bool) -> int | None:
-    if anchor.sent != trigger.sent:
-        return None
+    # tokens of two sentences never meet: their trees are disjoint, so the walk below gives None
     up = [anchor] + list(anchor.ancestors)
     index = {t.i: n for n, t in enumerate(up)}
     down_cost, node = 0, trigger

@@ -65,9 +65,7 @@ _DIST_BUCKETS = (1, 2, 3, 5, 8, 12, 20)
 
 def _path(anchor: Token, trigger: Token) -> tuple[list[Token], list[Token], Token] | None:
     """Tokens from ``anchor`` up to (not including) the lowest common ancestor, from ``trigger``
-    up to it, and the ancestor; None across sentences."""
-    if anchor.sent.start != trigger.sent.start:
-        return None
+    up to it, and the ancestor; None across sentences (their trees are disjoint)."""
     up = [anchor] + list(anchor.ancestors)
     index = {t.i: n for n, t in enumerate(up)}
     down, node = [], trigger
@@ -98,13 +96,27 @@ def prev_is_locative(span: Span) -> bool:
     return prev in _events.LOCATIVE_PREPS or prev2 in ("in", "at", "near") and prev == "the"
 
 
-def sentence_features(head: Token, spans: list[Span], rules: list[Span]) -> list[dict[str, float]]:
-    """:func:`pair_features` of every candidate in ``spans``, sharing the work between them."""
-    toponyms = {(s.start, s.end) for s in head.doc.spans.get("toponyms", [])}
+def candidate_facts(spans: list[Span]) -> dict:
+    """What :func:`pair_features` needs of the candidates alone, whatever the trigger: shared by
+    every trigger of a sentence. Relations count only other candidates (other bounds)."""
+    toponyms = {(s.start, s.end) for s in spans[0].doc.spans.get("toponyms", [])} if spans else set()
+    bounds = [(s.start, s.end) for s in spans]
+    others = [[j for j in range(len(spans)) if bounds[j] != bounds[k]] for k in range(len(spans))]
+    surrounds = {(k, j): _events._surrounds(spans[k], spans[j]) for k in range(len(spans)) for j in others[k]}
+    return {"toponyms": toponyms, "others": others,
+            "locative": [prev_is_locative(s) for s in spans],
+            "specificity": [_events._specificity(s) for s in spans],
+            "coordinated": [any(_events._coordinated(spans[k], spans[j]) for j in others[k]) for k in range(len(spans))],
+            "surrounds_other": [any(surrounds[k, j] for j in others[k]) for k in range(len(spans))],
+            "surrounded": [any(surrounds[j, k] for j in others[k]) for k in range(len(spans))]}
+
+
+def sentence_features(head: Token, spans: list[Span], rules: list[Span], shared: dict | None = None) -> list[dict[str, float]]:
+    """:func:`pair_features` of every candidate in ``spans``, sharing the work between them
+    (``shared``: their :func:`candidate_facts`, computed here when not given)."""
     paths = [_path(s.root, head) for s in spans]
-    facts = {"toponyms": toponyms, "paths": paths,
+    facts = {**(shared if shared is not None else candidate_facts(spans)), "paths": paths,
              "costs": [_events.place_link_cost(s.root, head) for s in spans],
-             "locative": [prev_is_locative(s) for s in spans],
              "lengths": [len(p[0]) + len(p[1]) if p else 99 for p in paths]}
     return [pair_features(head, s, spans, rules, facts, k) for k, s in enumerate(spans)]
 
@@ -202,19 +214,15 @@ def pair_features(head: Token, span: Span, spans: list[Span], rules: list[Span],
         f["named_place_noun"] = 1.0
     if root.conjuncts:
         f["conj"] = 1.0
-    other_index = [k for k, s in enumerate(spans) if s.start != span.start or s.end != span.end]
-    others = [spans[k] for k in other_index]
+    other_index = facts["others"][index]
     f[f"n_cands={min(len(spans), 4)}"] = 1.0
-    if any(_events._coordinated(span, o) for o in others):
-        f["coordinated"] = 1.0
-    if any(_events._surrounds(span, o) for o in others):
-        f["surrounds_other"] = 1.0
-    if any(_events._surrounds(o, span) for o in others):
-        f["surrounded"] = 1.0
-    my_spec = _events._specificity(span)
+    for relation in ("coordinated", "surrounds_other", "surrounded"):
+        if facts[relation][index]:
+            f[relation] = 1.0
+    specificity = facts["specificity"]
     nearer = [k for k in other_index if abs(spans[k].start - head.i) < abs(span.start - head.i)]
     f["nearest" if not nearer else "not_nearest"] = 1.0
-    if any(0 < _events._specificity(o) < my_spec for o in others):
+    if any(0 < specificity[k] < specificity[index] for k in other_index):
         f["more_specific_exists"] = 1.0
     if any(facts["costs"][k] is not None for k in nearer):
         f["nearer_linked_exists"] = 1.0
@@ -243,9 +251,9 @@ def sentence_candidates(head: Token, sent: Span, ctx, wide: bool = False) -> lis
     ``wide``, also the sentence's proper-noun entities of :data:`WIDE_LABELS` that overlap none."""
     spans = [s for s in ctx.places if s.start >= sent.start and s.end <= sent.end and not (s.start <= head.i < s.end)]
     if wide:
-        taken = {i for s in ctx.places for i in range(s.start, s.end)}
-        spans += [e for e in ctx.doc.ents
-                  if e.label_ in WIDE_LABELS and e.start >= sent.start and e.end <= sent.end
+        taken = ctx.place_tokens
+        spans += [e for e in ctx.ents
+                  if e.start >= sent.start and e.end <= sent.end and e.label_ in WIDE_LABELS
                   and not (e.start <= head.i < e.end) and e.root.pos_ == "PROPN"
                   and not any(i in taken for i in range(e.start, e.end))]
         spans.sort(key=lambda s: s.start)
@@ -287,7 +295,11 @@ class PlaceLinker:
         if not spans:
             return []
         rules = rule_place_candidates(head, sent, ctx)
-        out = [(self.probability(f), s) for f, s in zip(sentence_features(head, spans, rules), spans)]
+        key = tuple((s.start, s.end) for s in spans)
+        if key not in ctx.candidate_facts:
+            ctx.candidate_facts[key] = candidate_facts(spans)
+        features = sentence_features(head, spans, rules, ctx.candidate_facts[key])
+        out = [(self.probability(f), s) for f, s in zip(features, spans)]
         return sorted(out, key=lambda x: (-x[0], abs(x[1].start - head.i), x[1].start))
 
     def candidates(self, head: Token, sent: Span, ctx) -> list[Span]:
