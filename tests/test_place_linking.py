@@ -135,3 +135,11 @@ def test_events_component_with_the_learned_linker_links_coordinated_places(nlp):
 
 def test_events_component_with_the_learned_linker_abstains_without_a_place(nlp):
     assert places_at(nlp, "The ministry condemned the attack in a statement.", "condemned") == []
+
+
+def test_when_the_linker_abstains_the_rule_linkers_place_is_kept_coarser_and_without_a_span(nlp):
+    doc = nlp("The Houthis in Yemen have suffered blows under widespread US airstrikes, with Tehran losing "
+              "its foothold in Syria.")
+    strike = next(e for e in doc._.events if e["trigger"] == "airstrikes")
+    assert (strike["place_name"], strike["place_text"], strike["geo_precision"]) == ("Yemen", None, 4)
+    assert nlp.get_pipe("events").places_at(doc, strike["trigger_start"], strike["trigger_end"]) == []

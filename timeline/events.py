@@ -1582,24 +1582,34 @@ def _attachment(noun: Token) -> Token | None:
 
 def _places_of(head: Token, sent: Span, ctx: _DocContext) -> list[dict]:
     """The toponym of the trigger's clause, with the toponyms coordinated with it ("in Mosul and
-    Anbar": both); else the article's focus place at a coarser ``geo_precision`` (no span); else
-    no place. One dict of place fields per place."""
+    Anbar": both); else, at a coarser ``geo_precision`` and with no span, the place the rule linker
+    finds in the clause when another linker abstained ("the Houthis in Yemen suffered blows under
+    US airstrikes": Yemen), or the article's focus place; else no place. One dict of place fields
+    per place."""
     candidates = ctx.link_places(head, sent, ctx)
     if candidates:
         first = candidates[0]
         if not ctx.parsed:
             return [_place_fields(first)]
         return [_place_fields(span) for span in candidates if span is first or _coordinated(first, span)]
+    if ctx.link_places is not place_candidates:
+        nearby = next((place for span in place_candidates(head, sent, ctx) if (place := _place(span))), None)
+        if nearby:
+            return [_less_sure(nearby)]
     focus = ctx.focus_place()
-    if focus:
-        precision = int(focus.get("geo_precision") or 4)
-        return [{
-            **_NO_PLACE, "place_name": focus.get("name"), "geonameid": focus.get("geonameid"),
-            "latitude": focus.get("latitude"), "longitude": focus.get("longitude"),
-            "geo_precision": min(4, max(precision + 1, 3)),
-            "geo_level": focus.get("level"), "admin1": focus.get("admin1"), "country": focus.get("country"),
-        }]
-    return [dict(_NO_PLACE)]
+    return [_less_sure(focus)] if focus else [dict(_NO_PLACE)]
+
+
+def _less_sure(place: dict) -> dict:
+    """Place fields for a place the event is only assumed to be at: no span, and a ``geo_precision``
+    one step coarser and at least a region's (3), so that the map draws no point for it."""
+    precision = int(place.get("geo_precision") or 4)
+    return {
+        **_NO_PLACE, "place_name": place.get("name"), "geonameid": place.get("geonameid"),
+        "latitude": place.get("latitude"), "longitude": place.get("longitude"),
+        "geo_precision": min(4, max(precision + 1, 3)),
+        "geo_level": place.get("level"), "admin1": place.get("admin1"), "country": place.get("country"),
+    }
 
 
 def _place_fields(span: Span) -> dict:
