@@ -138,7 +138,8 @@ def test_events_component_with_the_learned_linker_abstains_without_a_place(nlp):
 
 
 def test_when_the_linker_abstains_the_rule_linkers_place_is_kept_coarser_and_without_a_span(nlp):
-    doc = nlp("The Houthis in Yemen have suffered blows under widespread US airstrikes, with Tehran losing "
+    doc = nlp("Militia leaders met in Baghdad on Monday. Iraq's government said Baghdad wants calm. "
+              "The Houthis in Yemen have suffered blows under widespread US airstrikes, with Tehran losing "
               "its foothold in Syria.")
     strike = next(e for e in doc._.events if e["trigger"] == "airstrikes")
     assert (strike["place_name"], strike["place_text"], strike["geo_precision"]) == ("Yemen", None, 4)
