@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
+import marshal
 import math
 import os
 import re
@@ -42,7 +44,7 @@ from importlib import metadata
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
-BUILD_VERSION = "7"
+BUILD_VERSION = "8"
 """Bump when the index layout or the build rules change (part of the cache key)."""
 
 MAX_CANDIDATES = 60
@@ -146,12 +148,6 @@ def index_path(data_dir: Path = DATA_DIR) -> Path:
     return cache_dir() / f"gazetteer-{index_key(data_dir)}.sqlite"
 
 
-def _key_hash(key: str) -> int:
-    """Stable 64-bit hash of a lookup key (two CRC-32s)."""
-    data = key.encode()
-    return zlib.crc32(data) | zlib.crc32(data, 0x9E3779B9) << 32
-
-
 _DESCRIPTORS = re.compile(r"\s+(province|governorate|region|city|county|district|state|area|town|village|"
                           r"oblast|prefecture|municipality|capital)$", re.I)
 """A descriptor after a place name ("Anbar province"), dropped by :meth:`Gazetteer.lookup`."""
@@ -161,10 +157,19 @@ CACHE_KEYS = 1 << 17
 QUERY_KEYS = 500
 """Names asked of SQLite in one query (below its limit of 32,766 parameters)."""
 _MATCHED = ("alternate", "main")
+LOOKUP_COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_code", "level", "country", "admin1_code",
+                  "admin1", "population")
+"""Columns of each candidate row kept in the lookup table, in :class:`Place` field order (then ``matched``)."""
 
 FILTER_BITS = 26
 FILTER_MASK = (1 << FILTER_BITS) - 1
 """The name filter is a Bloom filter of 2**26 bits (8 MiB) with two probes: ~0.04% false positives."""
+
+
+def _filter_bits(key: str) -> tuple[int, int]:
+    """The two bits of the name filter that stand for a lookup key (two CRC-32s of it)."""
+    data = key.encode()
+    return zlib.crc32(data) & FILTER_MASK, zlib.crc32(data, 0x9E3779B9) & FILTER_MASK
 
 
 def _hashes_path(index: Path) -> Path:
@@ -216,17 +221,13 @@ class Gazetteer:
 
     def candidates_many(self, names) -> list[tuple[Place, ...]]:
         """:meth:`candidates` of each of ``names``, in order (faster than one call per name)."""
-        keys = [normalize(name) for name in names]
-        cache, answers, todo = self._found, {}, []
-        for key in set(keys):
-            found = cache.get(key)
-            if found is None:
-                todo.append(key)
-            else:
-                answers[key] = found
-        if todo:
-            answers.update(self._fetch(todo))
-        return [answers[key] for key in keys]
+        keys = list(map(normalize, names))
+        found = self._found
+        todo = {key for key in keys if key not in found}
+        if not todo:
+            return [found[key] for key in keys]
+        fetched = self._fetch(list(todo))     # may start a new cache: ``found`` keeps the old answers
+        return [fetched[key] if key in fetched else found[key] for key in keys]
 
     def lookup(self, text: str) -> tuple[Place, ...]:
         """Candidates of a place name as written in a text: a demonym stands for its country
@@ -255,32 +256,22 @@ class Gazetteer:
         """Candidates of normalised ``keys`` from the index, also kept in the cache."""
         if len(self._found) + len(keys) > CACHE_KEYS:
             self._found = {}
-        answers = {}
-        asked = []
-        for key in keys:
-            if key and self._may_have(key):
-                asked.append(key)
-            else:
-                answers[key] = ()
+        answers = dict.fromkeys(keys, ())     # misses and Bloom-filter false positives stay empty
+        asked = [key for key in keys if key and self._may_have(key)]
         for start in range(0, len(asked), QUERY_KEYS):
             chunk = asked[start:start + QUERY_KEYS]
             rows = self._db.execute(f"SELECT key, data FROM lookup WHERE key IN ({','.join('?' * len(chunk))})",
-                                    chunk).fetchall()
-            if rows:    # one JSON document for all rows: json.loads costs more per call than per character
-                found, data = zip(*rows)
-                for key, cands in zip(found, json.loads(f"[{','.join(data)}]")):
-                    answers[key] = tuple([Place(*c[:10], _MATCHED[c[10]]) for c in cands])
-            for key in chunk:
-                answers.setdefault(key, ())     # a Bloom-filter false positive
+                                    chunk)
+            for key, data in rows:      # marshal decodes ~3x faster than JSON
+                answers[key] = tuple(itertools.starmap(Place, marshal.loads(data)))
         self._found.update(answers)
         return answers
 
     def _may_have(self, key: str) -> bool:
         """Bloom-filter test over all keys: False means no place has this name (no false negatives)."""
-        h = _key_hash(key)
+        a, b = _filter_bits(key)
         bits = self._filter
-        a, b = h & FILTER_MASK, (h >> 32) & FILTER_MASK
-        return bool(bits[a >> 3] >> (a & 7) & 1) and bool(bits[b >> 3] >> (b & 7) & 1)
+        return bool(bits[a >> 3] >> (a & 7) & 1 and bits[b >> 3] >> (b & 7) & 1)
 
     def _get(self, geonameid: str) -> Place | None:
         row = self._db.execute(f"SELECT {self._COLUMNS} FROM places p WHERE p.geonameid = ?",
@@ -346,6 +337,13 @@ def _read_tsv(path: Path) -> list[dict]:
 def _read_csv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [row for row in csv.DictReader(fh) if row and not next(iter(row.values()), "").startswith("#")]
+
+
+def _lookup_rows(ranked):
+    """(key, data) rows of the lookup table from (key, *LOOKUP_COLUMNS, main) rows sorted by key and rank:
+    ``data`` is the key's candidates, a tuple of :class:`Place` argument tuples, in :mod:`marshal` format."""
+    for key, rows in itertools.groupby(ranked, key=lambda row: row[0]):
+        yield key, marshal.dumps(tuple(row[1:-1] + (_MATCHED[row[-1]],) for row in rows))
 
 
 def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
@@ -476,16 +474,15 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
             for form in (r["demonym"], *[a for a in r.get("plural", "").split("|") if a]):
                 demonym_rows.setdefault(normalize(form), r["country"])
         db.executemany("INSERT INTO demonyms VALUES (?,?)", sorted(demonym_rows.items()))
-        db.executescript(f"""
-            CREATE TABLE lookup (key TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
-            INSERT INTO lookup
-                SELECT key, json_group_array(json_array(geonameid, name, latitude, longitude, feature_code, level,
-                                                        country, admin1_code, admin1, population, main))
-                FROM (SELECT n.key, n.main, p.*, row_number() OVER (PARTITION BY n.key
-                                                                     ORDER BY p.rank DESC, p.rowid) AS nth
-                      FROM names n JOIN places p ON p.rowid = n.place ORDER BY n.key, p.rank DESC, p.rowid)
-                WHERE nth <= {MAX_CANDIDATES}
-                GROUP BY key;
+        db.execute("CREATE TABLE lookup (key TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
+        ranked = db.execute(f"""
+            SELECT key, {', '.join(LOOKUP_COLUMNS)}, main
+            FROM (SELECT n.key, n.main, p.*, row_number() OVER (PARTITION BY n.key
+                                                                 ORDER BY p.rank DESC, p.rowid) AS nth
+                  FROM names n JOIN places p ON p.rowid = n.place)
+            WHERE nth <= {MAX_CANDIDATES} ORDER BY key, nth""")
+        db.executemany("INSERT INTO lookup VALUES (?, ?)", _lookup_rows(ranked))
+        db.executescript("""
             DROP TABLE names;
             CREATE INDEX places_gid ON places (geonameid);
             CREATE INDEX places_level ON places (level, country, admin1_code);
@@ -494,8 +491,7 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
         db.commit()
         bloom = bytearray(1 << (FILTER_BITS - 3))
         for (k,) in db.execute("SELECT key FROM lookup"):
-            h = _key_hash(k)
-            for bit in (h & FILTER_MASK, (h >> 32) & FILTER_MASK):
+            for bit in _filter_bits(k):
                 bloom[bit >> 3] |= 1 << (bit & 7)
         db.execute("VACUUM")
         db.close()

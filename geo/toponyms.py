@@ -21,11 +21,13 @@ Example::
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
+from itertools import compress
 from pathlib import Path
 
-from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_SPACE, IS_TITLE, IS_UPPER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -83,39 +85,79 @@ def _is_capitalised(text: str) -> bool:
     return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
 
 
+ALPHA, UPPER, TITLE, PUNCT, SPACE, LOWER = (1 << flag for flag in (IS_ALPHA, IS_UPPER, IS_TITLE, IS_PUNCT, IS_SPACE,
+                                                                    IS_LOWER))
+"""Bits of spaCy's ``Lexeme.flags``: ``is_alpha``, ``is_upper``, ``is_title``, ``is_punct``, ``is_space``,
+``is_lower``. Example: ``tokens.flags[i] & ALPHA``."""
+
+
+class _Words:
+    """The text, lower case, :func:`_is_capitalised` and ``Lexeme.flags`` (``ALPHA | UPPER ...``) of
+    each word of a vocabulary (by orth id) seen so far, so a document's words are read with one dict
+    lookup each (``StringStore`` lookups, ``str`` methods and flag columns of ``Doc.to_array`` per
+    token cost more than recognition). Starts afresh after :data:`MAX_WORDS` words."""
+
+    MAX_WORDS = 1 << 20
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.text: dict[int, str] = {}
+        self.lower: dict[int, str] = {}
+        self.cap: dict[int, bool] = {}
+        self.flags: dict[int, int] = {}
+
+    def add(self, orths: list[int]) -> None:
+        """Make sure every word of ``orths`` is known."""
+        new = set(orths).difference(self.text)
+        if not new:
+            return
+        if len(self.text) + len(new) > self.MAX_WORDS:
+            self.__init__(self.vocab)
+            new = set(orths)
+        for orth in new:
+            lex = self.vocab[orth]
+            word = lex.orth_
+            self.text[orth] = word
+            self.lower[orth] = word.lower()
+            self.cap[orth] = word[:1].isupper() and _is_capitalised(word)
+            self.flags[orth] = lex.flags
+
+
+_TRAILING = ("", " ")
+"""Text after a token without (0) and with (1) a trailing space."""
+
+
 class _Tokens:
-    """The token attributes recognition reads, as plain lists made once per document (making a
-    spaCy ``Token`` object per attribute read, or calling ``Doc.text``, which joins the tokens anew
-    each time, cost more than the rest of recognition)."""
+    """The token attributes recognition reads, as plain lists made once per document from
+    ``Doc.to_array`` columns and the :class:`_Words` table (making a spaCy ``Token`` object per
+    attribute read, or calling ``Doc.text``, which joins the tokens anew each time, cost more than the
+    rest of recognition). ``flags``: the words' ``Lexeme.flags`` (``ALPHA | UPPER ...``);
+    ``capitalised``: indices of the capitalised tokens; ``lower_words``: the words written in lower
+    case somewhere in the document; ``start_char``/``end_char``: character offsets of each token."""
 
-    __slots__ = ("doc", "doc_text", "n", "text", "lower", "cap", "alpha", "upper", "title", "sent_start", "space",
-                 "start_char", "end_char", "_lower_words")
+    __slots__ = ("doc", "doc_text", "n", "text", "lower", "cap", "capitalised", "flags", "sent_start",
+                 "start_char", "end_char", "lower_words")
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, words: _Words):
         self.doc = doc
         self.n = len(doc)
-        cols = doc.to_array([ORTH, SPACY, IDX, IS_ALPHA, IS_UPPER, IS_TITLE, IS_SPACE, SENT_START]).T.tolist() \
-            if len(doc) else [[]] * 8
-        orth, trailing_space, self.start_char, self.alpha, self.upper, self.title, self.space, sent_start = cols
-        strings = doc.vocab.strings
-        self.text = words = [strings[o] for o in orth]
-        self.doc_text = "".join([w + " " if ws else w for w, ws in zip(words, trailing_space)])
-        self.end_char = [i + len(w) for i, w in zip(self.start_char, words)]
-        self.lower = [w.lower() for w in words]
-        self.cap = [w[:1].isupper() and _is_capitalised(w) for w in words]
-        self.sent_start = [s == 1 for s in sent_start]
-        self._lower_words: frozenset[str] | None = None
+        columns = doc.to_array([ORTH, SPACY, IDX, SENT_START])
+        if self.n:
+            columns[:, 3] = columns[:, 3] == 1            # sentence start: 1, else 0 (-1: not a start)
+        orth, trailing_space, self.start_char, self.sent_start = columns.T.tolist() if self.n else [[]] * 4
+        words.add(orth)
+        self.text = text = list(map(words.text.__getitem__, orth))
+        self.lower = list(map(words.lower.__getitem__, orth))
+        self.cap = list(map(words.cap.__getitem__, orth))
+        self.flags = flags = list(map(words.flags.__getitem__, orth))
+        self.capitalised = list(compress(range(self.n), self.cap))
+        self.end_char = list(map(operator.add, self.start_char, map(len, text)))
+        self.doc_text = "".join(map(operator.add, text, map(_TRAILING.__getitem__, trailing_space)))
+        self.lower_words = frozenset(compress(text, map(LOWER.__and__, flags)))
 
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text`` without making the span."""
         return self.doc_text[self.start_char[start]:self.end_char[end - 1]]
-
-    @property
-    def lower_words(self) -> frozenset[str]:
-        """Words written in lower case somewhere in the document."""
-        if self._lower_words is None:
-            self._lower_words = frozenset(w for w, f in zip(self.text, self.doc.to_array(IS_LOWER).tolist()) if f)
-        return self._lower_words
 
 
 class ToponymRecognizer:
@@ -129,6 +171,7 @@ class ToponymRecognizer:
         self._gazetteer: Gazetteer | None = None
         self.use_ner = use_ner
         self.streets = streets
+        self._words = _Words(nlp.vocab)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -148,8 +191,9 @@ class ToponymRecognizer:
         return f"gazetteer {Path(self._gazetteer_path).resolve()} {stat.st_size} {stat.st_mtime_ns}"
 
     def __call__(self, doc: Doc) -> Doc:
-        spans, demonyms = self.recognize(doc)
-        resolve_spans(doc, spans, demonyms, self.gazetteer)
+        tokens = _Tokens(doc, self._words)
+        spans, demonyms = self._recognize(tokens)
+        resolve_spans(doc, spans, demonyms, self.gazetteer, doc_text=tokens.doc_text)
         return doc
 
     def pipe(self, docs, batch_size: int = 64):
@@ -160,9 +204,12 @@ class ToponymRecognizer:
 
     def recognize(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """Candidate toponym spans (non-overlapping, sorted) and demonym spans."""
+        return self._recognize(_Tokens(doc, self._words))
+
+    def _recognize(self, tokens: _Tokens) -> tuple[list[Span], list[Span]]:
         gaz = self.gazetteer
-        tokens = _Tokens(doc)
-        n, text, lower, cap, alpha = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.alpha
+        doc = tokens.doc
+        n, text, lower, flags = tokens.n, tokens.text, tokens.lower, tokens.flags
         has_ner = self.use_ner and doc.has_annotation("ENT_IOB")
         blocked = [False] * n
         in_org: set[int] = set()
@@ -175,13 +222,13 @@ class ToponymRecognizer:
                 if ent.label_ in PLACE_LABELS:
                     ner_places.append(ent)
                 elif ent.label_ in NOT_PLACE_LABELS:
-                    trimmed = _trim(ent)
+                    trimmed = _trim(tokens, ent.start, ent.end)
                     if trimmed is not None and any(p.level in ("country", "admin1") and p.matched == "main"
-                                                   for p in gaz.candidates(trimmed.text)):
+                                                   for p in gaz.candidates(tokens.span_text(*trimmed))):
                         continue      # "Sri Lanka's former president": the model's PERSON is a country
                     if ent.label_ == "PERSON" and len(ent) > 1:
                         person_words.update(text[t] for t in range(ent.start, ent.end)
-                                            if tokens.title[t] and len(text[t]) > 2)
+                                            if flags[t] & TITLE and len(text[t]) > 2)
                     # the statistical model often calls a lone town a PERSON ("Alexandria man") and
                     # organisations contain their town ("Mansfield Police Department", "the S.C.
                     # Highway Patrol"): those words stay open to (stricter) gazetteer matching
@@ -195,14 +242,14 @@ class ToponymRecognizer:
                         else:
                             blocked[t] = True
         known = gaz.demonyms
-        for i in range(n):
-            if not cap[i] or i in named or normalize(text[i]) not in known:
+        for i in tokens.capitalised:
+            if i in named or normalize(text[i]) not in known:
                 continue
             # "South Korean": prefer the two-word demonym
             if i + 1 < n and normalize(f"{text[i]} {text[i + 1]}") in known:
                 continue
             start = i
-            if i > 0 and alpha[i - 1] and lower[i - 1] not in STOP_WORDS \
+            if i > 0 and flags[i - 1] & ALPHA and lower[i - 1] not in STOP_WORDS \
                     and normalize(f"{text[i - 1]} {text[i]}") in known:
                 start -= 1
             demonyms.append(doc[start:i + 1])
@@ -210,19 +257,20 @@ class ToponymRecognizer:
 
         found: list[Span] = []
         for ent in ner_places:
-            span = _trim(ent)
-            if span is None or any(t in demonym_tokens for t in range(span.start, span.end)):
+            trimmed = _trim(tokens, ent.start, ent.end)
+            if trimmed is None or any(t in demonym_tokens for t in range(*trimmed)):
                 continue
-            if _looks_like_person(tokens, span.start):
+            if _looks_like_person(tokens, trimmed[0]):
                 continue
-            if not gaz.lookup(span.text) and not STREET_WORD.search(span.text):
+            name = tokens.span_text(*trimmed)
+            if not gaz.lookup(name) and not STREET_WORD.search(name):
                 continue     # "Fakti", "Sudani": not in the gazetteer and not a street or facility
-            found.append(span)
+            found.append(doc[trimmed[0]:trimmed[1]])
         found.extend(self._gazetteer_matches(tokens, blocked, demonym_tokens, in_org, person_words))
         if self.streets:
             found.extend(_streets(tokens, blocked))
         if person_words:
-            demonym_tokens |= {i for i in range(n) if text[i] in person_words}
+            demonym_tokens.update(compress(range(n), map(person_words.__contains__, text)))
         found.extend(_same_name(tokens, filter_spans(found), blocked, demonym_tokens))
         # NER spans first: on overlap prefer the longer span, then the NER one
         return sorted(filter_spans(found), key=lambda s: s.start), demonyms
@@ -230,15 +278,15 @@ class ToponymRecognizer:
     def _gazetteer_matches(self, tokens: _Tokens, blocked: list[bool], demonym_tokens: set[int],
                            in_org: set[int], person_words: set[str]) -> list[Span]:
         """Longest capitalised word sequences (with connectors) that name a place and pass :meth:`_accept`."""
-        n, text, lower, cap, alpha, space = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.alpha, tokens.space
+        n, text, lower, cap, flags = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.flags
         ngrams: dict[int, list[tuple[int, str]]] = {}     # start -> [(end, text)] of the names to look up
-        for i in range(n):
-            if not cap[i] or blocked[i] or i in demonym_tokens or text[i] in person_words \
-                    or lower[i] in ("the", "a", "an") or not alpha[i] and "." not in text[i]:
+        for i in tokens.capitalised:
+            if blocked[i] or i in demonym_tokens or text[i] in person_words \
+                    or lower[i] in ("the", "a", "an") or not flags[i] & ALPHA and "." not in text[i]:
                 continue
             ends = ngrams[i] = []
             for j in range(i, min(n, i + MAX_NGRAM)):
-                if blocked[j] or space[j] or text[j] in _BREAKS:
+                if blocked[j] or flags[j] & SPACE or text[j] in _BREAKS:
                     break
                 if j > i and not (cap[j] or lower[j] in CONNECTORS):
                     break
@@ -247,17 +295,17 @@ class ToponymRecognizer:
         names = [name for ends in ngrams.values() for _, name in ends]
         found = dict(zip(names, self.gazetteer.candidates_many(names)))    # one query per document
         out = []
-        i = 0
-        while i < n:
+        free = 0      # the first token after the last match
+        for i, ends in ngrams.items():      # in token order
+            if i < free:
+                continue
             best = None
-            for end, name in ngrams.get(i, ()):
+            for end, name in ends:
                 if found[name]:
                     best = (end, found[name])
             if best is not None and self._accept(tokens, i, best[0], best[1], i in in_org):
                 out.append(tokens.doc[i:best[0]])
-                i = best[0]
-            else:
-                i += 1
+                free = best[0]
         return out
 
     def _accept(self, tokens: _Tokens, start: int, end: int, cands: tuple[Place, ...], org: bool = False) -> bool:
@@ -267,28 +315,28 @@ class ToponymRecognizer:
         Single words must not be common words or parts of names; then countries, divisions, regions
         and towns of ``MIN_POPULATION_MATCH`` pass, smaller places only after "in"/"near"... or
         before ", <container>"."""
-        n, text, lower, cap, alpha, sent_start = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.alpha, \
+        n, text, lower, cap, flags, sent_start = tokens.n, tokens.text, tokens.lower, tokens.cap, tokens.flags, \
             tokens.sent_start
         single = end - start == 1
         if single and (lower[start] in STOP_WORDS or lower[start] in COMMON_WORDS or len(text[start]) < 3):
             return False
         if _looks_like_person(tokens, start):
             return False
-        if single and tokens.upper[start] and len(text[start]) <= 4 and "." not in text[start]:
+        if single and flags[start] & UPPER and len(text[start]) <= 4 and "." not in text[start]:
             # acronyms: only countries ("US", "UK", "UAE")
             return any(p.level == "country" for p in cands)
         prev = start - 1 if start > 0 else None
         nxt = end if end < n else None
         # a hyphenated compound ("Wal-Mart")
-        if nxt is not None and text[nxt] == "-" and end + 1 < n and tokens.title[end + 1]:
+        if nxt is not None and text[nxt] == "-" and end + 1 < n and flags[end + 1] & TITLE:
             return False
         # inside a longer capitalised name ("New York Times", "Gaza Health Ministry")
-        if nxt is not None and cap[nxt] and alpha[nxt] and not sent_start[nxt] and not org:
+        if nxt is not None and cap[nxt] and flags[nxt] & ALPHA and not sent_start[nxt] and not org:
             return False
-        if prev is not None and cap[prev] and alpha[prev] and not sent_start[prev] \
+        if prev is not None and cap[prev] and flags[prev] & ALPHA and not sent_start[prev] \
                 and lower[prev] not in COMMON_WORDS:
             return False
-        words = sum(alpha[start:end])
+        words = sum(1 for f in flags[start:end] if f & ALPHA)
         # a common word: written in lower case elsewhere in the document ("Reading the report ...")
         if words == 1 and lower[start] in tokens.lower_words:
             return False
@@ -323,8 +371,8 @@ def _same_name(tokens: _Tokens, spans: list[Span], blocked: list[bool], demonym_
     for name in sorted(names, key=lambda name: (-len(name), name)):    # the longest name first
         by_first.setdefault(name[0], []).append(name)
     out = []
-    for i, word in enumerate(text):
-        for name in by_first.get(word, ()):
+    for i in compress(range(tokens.n), map(by_first.__contains__, text)):
+        for name in by_first[text[i]]:
             end = i + len(name)
             if end > tokens.n or tuple(text[i:end]) != name:
                 continue
@@ -336,15 +384,14 @@ def _same_name(tokens: _Tokens, spans: list[Span], blocked: list[bool], demonym_
     return out
 
 
-def _trim(span: Span) -> Span | None:
-    """Drop a leading "the" and trailing possessive/punctuation from an entity span."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+def _trim(tokens: _Tokens, start: int, end: int) -> tuple[int, int] | None:
+    """Token bounds of the entity ``doc[start:end]`` without a leading "the" and trailing
+    possessive/punctuation; None when nothing is left."""
+    while start < end and (tokens.lower[start] in ("the", "a", "an") or tokens.flags[start] & PUNCT):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
+    while end > start and (tokens.flags[end - 1] & PUNCT or tokens.text[end - 1] in ("'s", "’s")):
         end -= 1
-    return doc[start:end] if end > start else None
+    return (start, end) if end > start else None
 
 
 def _looks_like_person(tokens: _Tokens, start: int) -> bool:
@@ -356,7 +403,7 @@ def _looks_like_person(tokens: _Tokens, start: int) -> bool:
         i -= 1
     if i >= 0 and tokens.lower[i] in ("al", "el", "bin", "ibn", "abu", "bint"):
         i -= 1
-        return i >= 0 and tokens.title[i] and tokens.alpha[i] and not tokens.sent_start[i]
+        return i >= 0 and tokens.flags[i] & TITLE and tokens.flags[i] & ALPHA and not tokens.sent_start[i]
     return i >= 0 and tokens.lower[i].rstrip(".") in TITLES
 
 
@@ -368,34 +415,36 @@ def _streets(tokens: _Tokens, blocked: list[bool]) -> list[Span]:
         span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
         if span is None or len(span) == 0 or any(blocked[t] for t in range(span.start, span.end)):
             continue
-        if span[0].lower_ in COMMON_WORDS and span[0].lower_ not in ("county",) and len(span) <= 2:
+        first = tokens.lower[span.start]
+        if first in COMMON_WORDS and first not in ("county",) and len(span) <= 2:
             continue
         out.append(span)
     return out
 
 
 def resolve_spans(doc: Doc, spans: list[Span], demonyms: list[Span], gazetteer: Gazetteer,
-                  keep_overlaps: bool = False) -> Doc:
+                  keep_overlaps: bool = False, doc_text: str | None = None) -> Doc:
     """Resolve ``spans`` in the context of the document and store them (with ``span._.place``) in
     ``doc.spans["toponyms"]``; demonyms go to ``doc.spans["demonyms"]`` with their country.
-    ``keep_overlaps`` keeps demonyms that overlap a toponym span (given spans, as in evaluation)."""
+    ``keep_overlaps`` keeps demonyms that overlap a toponym span (given spans, as in evaluation);
+    ``doc_text`` is ``doc.text`` when the caller has it (``Doc.text`` joins every token anew)."""
+    if doc_text is None:
+        doc_text = doc.text
     spans = sorted(spans, key=lambda s: (s.start_char, s.end_char))
-    mentions = [Mention(s.text, s.start_char, s.end_char) for s in spans]
-    for i, (s, nxt) in enumerate(zip(spans, spans[1:])):
-        if 0 < nxt.start_char - s.end_char <= 4:    # the text between them, without the costly Doc.text
-            between = doc[s.end - 1].whitespace_ + doc[s.end:nxt.start].text_with_ws
-            if between.strip() in (",", "in"):
-                mentions[i].container = i + 1
+    mentions = [Mention(doc_text[s.start_char:s.end_char], s.start_char, s.end_char) for s in spans]
+    for i, (m, nxt) in enumerate(zip(mentions, mentions[1:])):
+        if 0 < nxt.start - m.end <= 4 and doc_text[m.end:nxt.start].strip() in (",", "in"):
+            m.container = i + 1
     for m in mentions:
         m.candidates = gazetteer.lookup(m.text)
     countries = Counter()
     for d in demonyms:
-        cc = gazetteer.demonyms.get(normalize(d.text))
+        cc = gazetteer.demonyms.get(normalize(doc_text[d.start_char:d.end_char]))
         if cc:
             countries[cc] += 1
             country = gazetteer.country(cc)
             d._.place = country.as_dict() if country else None
-    places = resolve(mentions, gazetteer, countries)
+    places = resolve(mentions, gazetteer, countries) if mentions else []    # resolve([]) costs ~0.1 ms
     for span, place in zip(spans, places):
         span._.place = place.as_dict() if place else None
     doc.spans["toponyms"] = spans

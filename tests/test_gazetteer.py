@@ -124,3 +124,25 @@ def test_lookup_reads_demonyms_and_descriptors(gaz):
     assert gaz.lookup("Anbar province")[0].geonameid == gaz.candidates("Anbar")[0].geonameid
     assert gaz.lookup("Mosul") == gaz.candidates("Mosul")
     assert gaz.lookup("Fakti province") == ()
+
+
+def test_lookup_rows_keep_rank_order_per_key():
+    ranked = [("a", "1", "A", 1.5, 2.5, "PPL", "point", "FR", "11", "Île-de-France", 10, 1),
+              ("a", "2", "Aa", -1.0, 0.0, "ADM1", "admin1", "FR", "11", "Île-de-France", 0, 0),
+              ("b", "3", "B", 0.0, 0.0, "PCLI", "country", "BE", None, None, 5, 1)]
+    rows = dict(gz._lookup_rows(ranked))
+    assert list(rows) == ["a", "b"]
+    a = [gz.Place(*args) for args in gz.marshal.loads(rows["a"])]
+    assert [(p.geonameid, p.matched, p.latitude, p.admin1_code) for p in a] == \
+           [("1", "main", 1.5, "11"), ("2", "alternate", -1.0, "11")]
+    assert gz.Place(*gz.marshal.loads(rows["b"])[0]).admin1 is None
+
+
+def test_candidates_many_when_the_memory_cache_starts_afresh(gaz, monkeypatch):
+    gaz.clear_cache()
+    expected = [gaz.candidates(n) for n in ("Mosul", "Baghdad", "Kirkuk", "Fakti")]
+    gaz.clear_cache()
+    gaz.candidates_many(["Mosul", "Baghdad"])
+    monkeypatch.setattr(gz, "CACHE_KEYS", 3)    # the next fetch overflows the cache and empties it
+    assert gaz.candidates_many(["Mosul", "Baghdad", "Kirkuk", "Fakti"]) == expected
+    gaz.clear_cache()
