@@ -4,6 +4,7 @@ streaming writes Parquet partitions, and one bad article never stops a corpus.""
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -82,6 +83,16 @@ def test_dask_on_a_local_cluster_gives_the_local_events(articles, client):
     pd.testing.assert_frame_equal(distributed, local)
     assert len(local) > 0
     assert (local["model"] == local.attrs["model"]).all()
+
+
+def _worker_setup(dask_worker) -> tuple[bool, str | None]:
+    return "profile" in dask_worker.periodic_callbacks, os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_the_local_cluster_runs_without_profiler_or_dask_heap_trimming(client):
+    """Workers of the cluster dask_client starts: no stack sampling for the dashboard that is not
+    started, and the heap trimming of the environment (glibc's by default), not Dask's 64 KiB."""
+    assert set(client.run(_worker_setup).values()) == {(False, os.environ.get("MALLOC_TRIM_THRESHOLD_"))}
 
 
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")

@@ -288,11 +288,24 @@ def _extract_chunk(records: list[Record], model: str, places: bool, batch_size: 
                                                            time_budget=time_budget)
 
 
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+"""Dask settings of the LocalCluster :func:`dask_client` starts, for CPU-bound Python tasks on few
+cores: no statistical profiler (it samples each worker's stack 100 times a second for a dashboard
+that is not started), an event-loop watchdog that wakes every second instead of every 20 ms, and
+glibc's own heap trimming instead of Dask's ``MALLOC_TRIM_THRESHOLD_=65536`` (which hands freed
+heap back to the system whenever 64 KiB lie free at its top: 10-20% more CPU for the pipeline)."""
+
+
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: Any = None):
     """A ``distributed.Client``: on ``scheduler`` (an address or a Client), else on a new
     LocalCluster of ``workers`` processes (default: one per core) with one thread each, on
-    127.0.0.1, without dashboard; closed on exit (a Client passed in is left open).
+    127.0.0.1, without dashboard, with :data:`LOCAL_CLUSTER_CONFIG`; closed on exit (a Client
+    passed in is left open).
 
     Example::
 
@@ -300,6 +313,7 @@ def dask_client(workers: int | None = None, scheduler: Any = None):
         ...     a = extract_events(articles_a, engine="dask", scheduler=client)
         ...     b = extract_events(articles_b, engine="dask", scheduler=client)
     """
+    import dask
     from distributed import Client, LocalCluster
 
     if isinstance(scheduler, Client):
@@ -308,8 +322,10 @@ def dask_client(workers: int | None = None, scheduler: Any = None):
         with Client(scheduler) as client:
             yield client
     else:
-        with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                          host="127.0.0.1", dashboard_address=None) as cluster, Client(cluster) as client:
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):  # read by the scheduler and each Nanny at start-up
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
+        with cluster, Client(cluster) as client:
             yield client
 
 
