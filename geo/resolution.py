@@ -292,6 +292,9 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
     for m in mentions:
         if not m.candidates:
             m.candidates = gazetteer.candidates(m.text)[:MAX_CANDIDATES]
+    if all(len(m.candidates) <= 1 for m in mentions):   # nothing to choose: skip the context
+        chosen = [m.candidates[0] if m.candidates else None for m in mentions]
+        return [_placed_division(place, chosen, gazetteer) for place in chosen]
     capital_rivals = {}
     short_counties = {}
     for m in mentions:
