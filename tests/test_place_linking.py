@@ -144,3 +144,9 @@ def test_when_the_linker_abstains_the_rule_linkers_place_is_kept_coarser_and_wit
     strike = next(e for e in doc._.events if e["trigger"] == "airstrikes")
     assert (strike["place_name"], strike["place_text"], strike["geo_precision"]) == ("Yemen", None, 4)
     assert nlp.get_pipe("events").places_at(doc, strike["trigger_start"], strike["trigger_end"]) == []
+
+
+def test_a_place_in_a_clause_of_another_time_is_not_the_events(nlp):
+    text = "The kidnapping came six days after separatists freed 11 bus passengers near Bamenda."
+    assert places_at(nlp, text, "kidnapping") == []
+    assert places_at(nlp, "Troops clashed with rebels near Bamenda after talks failed.", "clashed") == ["Bamenda"]

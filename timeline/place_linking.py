@@ -306,12 +306,29 @@ class PlaceLinker:
         """The candidates at or above the threshold, best first, then those below it but at or
         above the coordinated threshold when coordinated with the best ("in Mosul and Anbar"):
         the events component keeps the best and the ones coordinated with it."""
-        scored = self.scored(head, sent, ctx)
+        scored = [(p, s) for p, s in self.scored(head, sent, ctx) if not in_sequenced_clause(s, head)]
         if not scored or scored[0][0] < self.threshold:
             return []
         best = scored[0][1]
         return ([s for p, s in scored if p >= self.threshold]
                 + [s for p, s in scored if self.coordinated_threshold <= p < self.threshold and _events._coordinated(best, s)])
+
+
+SEQUENCE_MARKS = frozenset({"after", "before", "since", "until", "till", "once"})
+"""Conjunctions that put a clause's action at another time than the main clause's."""
+
+
+def in_sequenced_clause(span: Span, head: Token) -> bool:
+    """Whether the place is inside a clause that tells another, earlier or later action than the
+    trigger's ("The kidnapping came six days after separatists freed passengers near Bamenda"):
+    on its way up to the trigger's clause it passes a verb clause marked by a :data:`SEQUENCE_MARKS`
+    word that does not contain the trigger."""
+    path = _path(span.root, head)
+    if path is None:
+        return False
+    up, down, _ = path
+    return any(t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SEQUENCE_MARKS for c in t.children)
+               for t in up)
 
 
 @lru_cache(maxsize=1)
