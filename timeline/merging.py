@@ -466,9 +466,9 @@ def _generic_reference(sentence: str | None, sentence_start, trigger_start, trig
     True
     """
     words = _words(trigger)
-    if not words or words[-1] not in _GENERIC_NOUNS or _missing(sentence_start) or _missing(trigger_start):
+    if not words or words[-1] not in _GENERIC_NOUNS:
         return False
-    before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))]) if isinstance(sentence, str) else []
+    before = _words_before(sentence, sentence_start, trigger_start)
     return bool(before) and before[-1] in _DETERMINERS
 
 
@@ -576,16 +576,24 @@ def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) ->
     return cue is not None and cue.end() <= int(trigger_start) - int(sentence_start)
 
 
+def _words_before(sentence: str | None, sentence_start, start) -> list[str]:
+    """The words of the sentence before document offset ``start`` ([] when any is unknown).
+
+    >>> _words_before("Hundreds marched to protest.", 10, 30)
+    ['hundreds', 'marched', 'to']
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
+        return []
+    return _words(sentence[:max(0, int(start) - int(sentence_start))])
+
+
 def _object_of_reaction(sentence: str | None, sentence_start, trigger_start) -> bool:
     """Whether one of the three words before the trigger is a :data:`_REACTION_WORDS` word.
 
     >>> _object_of_reaction("Hundreds marched to protest against the drone strike.", 0, 40)
     True
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
-        return False
-    before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))])
-    return any(w in _REACTION_WORDS for w in before[-3:])
+    return any(w in _REACTION_WORDS for w in _words_before(sentence, sentence_start, trigger_start)[-3:])
 
 
 def _retaliation_object(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -594,10 +602,7 @@ def _retaliation_object(sentence: str | None, sentence_start, trigger_start) -> 
     >>> _retaliation_object("US jets bombed launch sites in response to the attack.", 0, 47)
     True
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
-        return False
-    before = _words(sentence[:max(0, int(trigger_start) - int(sentence_start))])
-    return any(w in _RETALIATION_WORDS for w in before[-3:])
+    return any(w in _RETALIATION_WORDS for w in _words_before(sentence, sentence_start, trigger_start)[-3:])
 
 
 def _later_sentence(sentence: str | None) -> bool:
@@ -619,10 +624,7 @@ def _place_elsewhere(sentence: str | None, sentence_start, place_start) -> bool:
     >>> _place_elsewhere("In nearby Mehar, families staged a sit-in.", 0, 10)
     True
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(place_start):
-        return False
-    before = _words(sentence[:max(0, int(place_start) - int(sentence_start))])
-    return any(w in _ELSEWHERE_WORDS for w in before[-4:])
+    return any(w in _ELSEWHERE_WORDS for w in _words_before(sentence, sentence_start, place_start)[-4:])
 
 
 def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool:
@@ -632,9 +634,7 @@ def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool
     >>> _place_in_between("They ambushed a convoy between Kayes and Diema.", 0, 40)
     True
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(place_start):
-        return False
-    before = _words(sentence[:max(0, int(place_start) - int(sentence_start))])
+    before = _words_before(sentence, sentence_start, place_start)
     return bool(before) and (before[-1] == "between" or before[-1] == "and" and "between" in before[-8:])
 
 
