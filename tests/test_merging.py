@@ -462,15 +462,20 @@ def test_an_air_strike_on_the_attackers_is_its_own_event_but_their_killing_on_th
     assert len(events) == 2
 
 
+def strike_and_attack_reference(sentence: str) -> pd.DataFrame:
+    """A drone strike near Kirkuk (sentence at 0) and the word "attack" in ``sentence`` (at 100)."""
+    return pd.DataFrame([
+        mention("a", 2, "A drone strike hit a convoy near Kirkuk on Wednesday, killing three fighters.",
+                KIRKUK_CITY, "2025-03-12", sentence_start=0),
+        mention("a", 100 + sentence.index("attack"), sentence, KIRKUK_CITY, "2025-03-12", sentence_start=100,
+                trigger="attack", **ATTACK),
+    ])
+
+
 def test_a_generic_reference_to_the_attack_joins_the_strike_it_refers_to():
     articles = pd.DataFrame([article("a", published="2025-03-13")])
     claimed = "Nobody has claimed the attack on the convoy near Kirkuk."
-    mentions = pd.DataFrame([
-        mention("a", 2, "A drone strike hit a convoy near Kirkuk on Wednesday, killing three fighters.",
-                KIRKUK_CITY, "2025-03-12", sentence_start=0),
-        mention("a", 100 + claimed.index("attack"), claimed, KIRKUK_CITY, "2025-03-12", sentence_start=100,
-                trigger="attack", **ATTACK),
-    ])
+    mentions = strike_and_attack_reference(claimed)
     assert len(merge_events(mentions, articles)) == 1
     # the same words as a ground attack of its own ("gunmen attacked a convoy") stay apart from the strike
     attacked = "Gunmen attacked a convoy near Kirkuk on Wednesday."
@@ -537,12 +542,7 @@ def test_a_sentence_that_moves_to_a_later_time_tells_another_action():
     assert len(merge_events(rows("GAGNOA — Overnight, "), articles)) == 2
     # a reference back in such a sentence is still the event it refers to
     claimed = "Hours later, the group claimed the attack."
-    mentions = pd.DataFrame([
-        mention("a", 2, "A drone strike hit a convoy near Kirkuk on Wednesday, killing three fighters.",
-                KIRKUK_CITY, "2025-03-12", sentence_start=0),
-        mention("a", 100 + claimed.index("attack"), claimed, KIRKUK_CITY, "2025-03-12", sentence_start=100,
-                trigger="attack", **ATTACK),
-    ])
+    mentions = strike_and_attack_reference(claimed)
     assert len(merge_events(mentions, pd.DataFrame([article("a", published="2025-03-13")]))) == 1
 
 

@@ -324,11 +324,9 @@ def in_sequenced_clause(span: Span, head: Token) -> bool:
     on its way up to the trigger's clause it passes a verb clause marked by a :data:`SEQUENCE_MARKS`
     word that does not contain the trigger."""
     path = _path(span.root, head)
-    if path is None:
-        return False
-    up, down, _ = path
-    return any(t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SEQUENCE_MARKS for c in t.children)
-               for t in up)
+    return path is not None and any(
+        t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SEQUENCE_MARKS for c in t.children)
+        for t in path[0])
 
 
 @lru_cache(maxsize=1)
