@@ -96,7 +96,12 @@ def open_everything(record, path) -> tuple[int, bool]:
     opened, shown = 0, False
     for frame in page.frames:  # the linked view holds the timeline in a same-origin frame
         for selector in CLICKABLE:
-            for element in frame.query_selector_all(selector)[:40]:
+            for index in range(40):
+                # query afresh each time: a click may redraw the view and detach older handles
+                elements = frame.query_selector_all(selector)
+                if index >= len(elements):
+                    break
+                element = elements[index]
                 try:
                     element.hover(force=True, timeout=500)
                     element.click(force=True, timeout=500)
