@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -412,4 +412,4 @@ def _placed_division(place: Place | None, chosen: list[Place | None], gazetteer:
         return place
     lat = sorted(q.latitude for q in towns)[len(towns) // 2]
     lon = sorted(q.longitude for q in towns)[len(towns) // 2]
-    return replace(place, latitude=lat, longitude=lon)
+    return place._replace(latitude=lat, longitude=lon)
