@@ -27,7 +27,7 @@ from collections import Counter
 from itertools import compress
 from pathlib import Path
 
-from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -35,6 +35,7 @@ from spacy.util import filter_spans
 
 from geo.gazetteer import Gazetteer, Place, index_key, normalize
 from geo.resolution import Mention, resolve
+from timeline import pipeline
 
 if not Span.has_extension("place"):
     Span.set_extension("place", default=None)
@@ -123,15 +124,11 @@ class _Words:
             self.flags[orth] = lex.flags
 
 
-_TRAILING = ("", " ")
-"""Text after a token without (0) and with (1) a trailing space."""
-
 
 class _Tokens:
     """The token attributes recognition reads, as plain lists made once per document from
     ``Doc.to_array`` columns and the :class:`_Words` table (making a spaCy ``Token`` object per
-    attribute read, or calling ``Doc.text``, which joins the tokens anew each time, cost more than the
-    rest of recognition). ``flags``: the words' ``Lexeme.flags`` (``ALPHA | UPPER ...``);
+    attribute read cost more than the rest of recognition). ``flags``: the words' ``Lexeme.flags`` (``ALPHA | UPPER ...``);
     ``capitalised``: indices of the capitalised tokens; ``lower_words``: the words written in lower
     case somewhere in the document; ``start_char``/``end_char``: character offsets of each token."""
 
@@ -141,10 +138,10 @@ class _Tokens:
     def __init__(self, doc: Doc, words: _Words):
         self.doc = doc
         self.n = len(doc)
-        columns = doc.to_array([ORTH, SPACY, IDX, SENT_START])
+        columns = doc.to_array([ORTH, IDX, SENT_START])
         if self.n:
-            columns[:, 3] = columns[:, 3] == 1            # sentence start: 1, else 0 (-1: not a start)
-        orth, trailing_space, self.start_char, self.sent_start = columns.T.tolist() if self.n else [[]] * 4
+            columns[:, 2] = columns[:, 2] == 1            # sentence start: 1, else 0 (-1: not a start)
+        orth, self.start_char, self.sent_start = columns.T.tolist() if self.n else [[]] * 3
         words.add(orth)
         self.text = text = list(map(words.text.__getitem__, orth))
         self.lower = list(map(words.lower.__getitem__, orth))
@@ -152,7 +149,7 @@ class _Tokens:
         self.flags = flags = list(map(words.flags.__getitem__, orth))
         self.capitalised = list(compress(range(self.n), self.cap))
         self.end_char = list(map(operator.add, self.start_char, map(len, text)))
-        self.doc_text = "".join(map(operator.add, text, map(_TRAILING.__getitem__, trailing_space)))
+        self.doc_text = pipeline.doc_text(doc)
         self.lower_words = frozenset(compress(text, map(LOWER.__and__, flags)))
 
     def span_text(self, start: int, end: int) -> str:
@@ -193,7 +190,7 @@ class ToponymRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         tokens = _Tokens(doc, self._words)
         spans, demonyms = self._recognize(tokens)
-        resolve_spans(doc, spans, demonyms, self.gazetteer, doc_text=tokens.doc_text)
+        resolve_spans(doc, spans, demonyms, self.gazetteer)
         return doc
 
     def pipe(self, docs, batch_size: int = 64):
@@ -423,13 +420,11 @@ def _streets(tokens: _Tokens, blocked: list[bool]) -> list[Span]:
 
 
 def resolve_spans(doc: Doc, spans: list[Span], demonyms: list[Span], gazetteer: Gazetteer,
-                  keep_overlaps: bool = False, doc_text: str | None = None) -> Doc:
+                  keep_overlaps: bool = False) -> Doc:
     """Resolve ``spans`` in the context of the document and store them (with ``span._.place``) in
     ``doc.spans["toponyms"]``; demonyms go to ``doc.spans["demonyms"]`` with their country.
-    ``keep_overlaps`` keeps demonyms that overlap a toponym span (given spans, as in evaluation);
-    ``doc_text`` is ``doc.text`` when the caller has it (``Doc.text`` joins every token anew)."""
-    if doc_text is None:
-        doc_text = doc.text
+    ``keep_overlaps`` keeps demonyms that overlap a toponym span (given spans, as in evaluation)."""
+    doc_text = pipeline.doc_text(doc)
     spans = sorted(spans, key=lambda s: (s.start_char, s.end_char))
     mentions = [Mention(doc_text[s.start_char:s.end_char], s.start_char, s.end_char) for s in spans]
     for i, (m, nxt) in enumerate(zip(mentions, mentions[1:])):

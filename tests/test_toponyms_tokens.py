@@ -4,6 +4,7 @@ import pytest
 import spacy
 
 from geo import toponyms as tp
+from timeline.pipeline import doc_text
 
 TEXTS = ["Iraqi forces clashed in Mosul, Iraq.\n\nPrime Minister al-Sudani met envoys in São Paulo's centre.",
          "  U.S. troops  left\tKABUL; the Hague\u00a0and NEW YORK, N.Y. — 3rd St. ",
@@ -43,13 +44,16 @@ def test_word_table_starts_afresh_when_full(nlp, monkeypatch):
         assert set(words.text.values()) == set(tokens.text)     # the other document's words are gone
 
 
-def test_resolve_spans_given_the_text_or_not(nlp):
+def test_the_text_a_doc_was_made_from_is_the_text_the_components_read(nlp):
+    """``doc_text(doc, text)`` seeds the cache ``extract`` uses; a doc built without it reads
+    ``Doc.text`` once. Both resolve alike."""
     comp = tp.ToponymRecognizer(nlp)
     text = "Clashes were reported in Mosul, Iraq, and near Kirkuk. Iraqi officials spoke."
     given, plain = nlp(text), nlp(text)
-    for doc, doc_text in ((given, text), (plain, None)):
+    assert doc_text(given, text) == doc_text(plain) == plain.text == text
+    for doc in (given, plain):
         spans, demonyms = comp.recognize(doc)
-        tp.resolve_spans(doc, spans, demonyms, comp.gazetteer, doc_text=doc_text)
+        tp.resolve_spans(doc, spans, demonyms, comp.gazetteer)
     assert [(s.text, s._.place) for s in given.spans["toponyms"]] == \
            [(s.text, s._.place) for s in plain.spans["toponyms"]]
     assert [s.text for s in given.spans["toponyms"]] == ["Mosul", "Iraq", "Kirkuk"]

@@ -33,7 +33,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from timeline import pipeline as _pipeline  # noqa: F401  (registers Doc._.dct)
+from timeline.pipeline import doc_text  # (importing the module also registers Doc._.dct)
 
 if not Span.has_extension("timex"):
     Span.set_extension("timex", default=None)
@@ -1957,7 +1957,7 @@ class TimexRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         dct = doc._.dct
-        text = doc.text
+        text = doc_text(doc)
         spans, taken = [], []
         for s, e, res in annotate_text(text, dct, _ClauseTense(doc, text)):
             span = doc.char_span(s, e, label=res["type"], alignment_mode="expand")

@@ -37,6 +37,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from timeline.pipeline import doc_text
 from timeline.taxonomy import EVENT_TYPE_OF, plover_code
 
 EVENT_KEYS: tuple[str, ...] = (
@@ -577,7 +578,7 @@ class _DocContext:
         self.link_places = link_places or place_candidates  # (head, sent, ctx) -> place spans, best first
         self.word_ids = word_ids if word_ids is not None else _word_ids(doc)  # see _word_ids
         self.sentenced = parsed or doc.has_annotation("SENT_START")
-        self.text = doc.text  # Doc.text and Span.text rebuild the string from the tokens at every call
+        self.text = doc_text(doc)
         self._sentence_words: dict[tuple[int, int], frozenset[str]] = {}
         self.timexes = [(s, timex) for s in doc.spans.get("timex", []) if (timex := _timex(s))]
         self.ents = ents = doc.ents

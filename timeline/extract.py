@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.util import registry
 from tqdm import tqdm
 
-from timeline.pipeline import build_pipeline, model_name
+from timeline.pipeline import build_pipeline, doc_text, model_name
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +229,7 @@ Record = tuple[str, str, "str | None"]
 def _make_doc(nlp: Language, record: Record):
     article_id, text, published = record
     doc = nlp.make_doc(text)
+    doc_text(doc, text)
     doc._.dct = published
     doc._.article_id = article_id
     return doc
