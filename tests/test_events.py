@@ -465,6 +465,25 @@ def test_a_word_ruled_out_as_an_event_gets_no_place(nlp):
     assert places_at(nlp, "Troops clashed with rebels in Mosul.", "clashed") == ["Mosul"]
 
 
+@needs_model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("He was captured in September 2002 in Pakistan.", "Abduction/forced disappearance"),
+    ("Government forces captured hundreds of square kilometres of territory in northwest Bosnia.",
+     "Government regains territory"),
+    ("On Saturday, the soldiers captured the roadblock at Brickaville.", "Government regains territory"),
+])
+def test_what_was_captured_decides_the_kind_and_an_unknown_thing_still_counts(nlp, text, sub_event_type):
+    events = [e for e in events_of(nlp, text) if e["trigger"] == "captured"]
+    assert [e["sub_event_type"] for e in events] == [sub_event_type]
+
+
+@needs_model
+def test_capture_as_recording_or_winning_is_no_event(nlp):
+    for text in ("The blast in Kabul was captured on camera by a passer-by.",
+                 "The film captured the mood of Beirut in 1982."):
+        assert [e for e in events_of(nlp, text) if e["trigger"] == "captured"] == [], text
+
+
 def test_actor_normalisation_folds_a_surname_only_when_one_full_name_fits():
     from timeline.events import _normalise_actors
 

@@ -283,6 +283,17 @@ ADJUNCT_PREPS = frozenset("after before since during amid despite following in a
                           "over under between among across within from as throughout".split())
 QUANTIFIERS = frozenset("several some many few all both each every various numerous multiple other "
                         "any more most these those this that the a an".split())
+AMOUNT_NOUNS = frozenset("hundred thousand dozen score most much some all part rest half third quarter "
+                         "majority swath swathe stretch kilometre kilometer mile hectare acre km".split())
+"""Heads whose "of" phrase names what was taken ("hundreds of square kilometres of territory")."""
+NOT_CAPTURED = frozenset("title championship crown cup medal trophy gold silver bronze prize award moment imagination "
+                         "attention heart mind mood spirit essence feeling image likeness seat vote share lead "
+                         "victory win point wicket record market audience nomination".split())
+"""Objects of "capture" that make it no event ("captured the title", "captured the imagination")."""
+RECORDING_WORDS = frozenset("camera video film footage tape photo photograph picture recording cctv lens".split())
+"""Words that make "captured" mean recorded ("the attack was captured on camera")."""
+PERSON_PRONOUNS = frozenset("he she him her they them we us i me".split())
+"""Pronouns that stand for people ("he was captured": an arrest or abduction, not territory)."""
 PRONOUNS = frozenset("it they them he she we i you him her us its their who which that this these those "
                      "itself themselves".split())
 
@@ -904,6 +915,10 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
     if head.dep_ in ("acl", "relcl"):
         targets.append(head.head)
     targets += [c for t in targets for c in t.conjuncts]  # the thing seized, not "at the port"
+    for _ in range(2):  # "parts of the city", "hundreds of square kilometres of territory"
+        targets += [o for t in targets if t.like_num or t.lemma_.lower() in AMOUNT_NOUNS
+                    for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                    for o in p.children if o.dep_ == "pobj" and o not in targets]
     objects = {t.lemma_.lower() for t in targets} | {t.lower_ for t in targets}
     who = _actor_words(head) | {w for c in head.children if c.dep_ == "agent" for t in c.subtree
                                 for w in (t.lemma_.lower(), t.lower_)}
@@ -911,13 +926,18 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
     places = TERRITORY_WORDS | BASE_WORDS | FACILITY_WORDS | FEATURE_NOUNS | {"terminal", "refinery", "town", "mine"}
     if objects & places or any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in targets) or head.lemma_.lower() == "overrun":
         return "Government regains territory" if state else "Non-state actor overtakes territory"
-    people = any(t.ent_type_ in ("PERSON", "NORP") or any(c.dep_ == "nummod" for c in t.children)
+    people = any(t.ent_type_ in ("PERSON", "NORP") or t.lower_ in PERSON_PRONOUNS or any(c.dep_ == "nummod" for c in t.children)
                  and t.lemma_.lower().endswith(("er", "or", "ist", "ian", "ant")) for t in targets)
     if people or objects & (CIVILIAN_WORDS | ARMED_WORDS | {"suspect", "member", "missionary", "hostage", "elder",
                                                           "worker", "nurse", "priest", "smuggler", "trafficker"}):
         return "Arrests" if state else "Abduction/forced disappearance"
     if objects & WEAPON_WORDS:
         return "Disrupted weapons use"
+    if head.lemma_.lower() == "capture" and not objects & NOT_CAPTURED and not _sentence_words(head, head.doc[head.i:head.i + 1], ctx) & RECORDING_WORDS:
+        # an unknown thing captured: people when passive ("Brigitte was captured Oct. 9 in Sydney"), else ground
+        if any(t.dep_ == "nsubjpass" for t in targets) or not targets:
+            return "Arrests" if state else "Abduction/forced disappearance"
+        return "Government regains territory" if state else "Non-state actor overtakes territory"
     return None
 
 
