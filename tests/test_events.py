@@ -162,6 +162,8 @@ def test_events_follow_the_contract_keys_and_spans(nlp):
     ("Gunmen kidnapped two aid workers.", "Abduction/forced disappearance"),
     ("The army recaptured the town from the rebels.", "Government regains territory"),
     ("Militants seized control of the town.", "Non-state actor overtakes territory"),
+    ("Army units took control of the camp on Tuesday.", "Government regains territory"),
+    ("TPLF forces took control of Dessie after days of fighting.", "Non-state actor overtakes territory"),
     ("Looters ransacked shops in the market.", "Looting/property destruction"),
     ("The militia withdrew from its positions in the city.", "Non-violent transfer of territory"),
     ("Some groups have already evacuated headquarters in major cities.", "Non-violent transfer of territory"),

@@ -920,9 +920,7 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
                     for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
                     for o in p.children if o.dep_ == "pobj" and o not in targets]
     objects = {t.lemma_.lower() for t in targets} | {t.lower_ for t in targets}
-    who = _actor_words(head) | {w for c in head.children if c.dep_ == "agent" for t in c.subtree
-                                for w in (t.lemma_.lower(), t.lower_)}
-    state = who & STATE_WORDS and not who & NON_STATE_WORDS
+    state = _state_actor(head)
     places = TERRITORY_WORDS | BASE_WORDS | FACILITY_WORDS | FEATURE_NOUNS | {"terminal", "refinery", "town", "mine"}
     if objects & places or any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in targets) or head.lemma_.lower() == "overrun":
         return "Government regains territory" if state else "Non-state actor overtakes territory"
@@ -939,6 +937,15 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
             return "Arrests" if state else "Abduction/forced disappearance"
         return "Government regains territory" if state else "Non-state actor overtakes territory"
     return None
+
+
+def _state_actor(head: Token) -> bool:
+    """Whether the trigger's actor (active subject or passive agent) is the state's: army, police,
+    government forces ("Army units took control"), and no non-state word ("rebel soldiers"). "Forces"
+    alone says nothing ("TPLF forces")."""
+    who = _actor_words(head) | {w for c in head.children if c.dep_ == "agent" for t in c.subtree
+                                for w in (t.lemma_.lower(), t.lower_)}
+    return bool(who & STATE_WORDS - {"force", "forces"}) and not who & NON_STATE_WORDS
 
 
 def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
@@ -993,7 +1000,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         if ctx.parsed and not lower.startswith(("seize control", "seized control", "take control", "took control",
                                                 "taken control", "taking control", "takes control")):
             return _seizure_type(head, ctx)
-        return kind
+        return "Government regains territory" if ctx.parsed and _state_actor(head) else kind
     if kind == "Looting/property destruction":
         if lower.startswith(("destr", "demol", "raz", "burn", "torch", "set")) and not (objects | words) & PROPERTY_WORDS:
             return None  # "the destruction of Hamas's leadership"
