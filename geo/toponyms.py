@@ -124,13 +124,13 @@ class _Words:
             self.flags[orth] = lex.flags
 
 
-
 class _Tokens:
     """The token attributes recognition reads, as plain lists made once per document from
     ``Doc.to_array`` columns and the :class:`_Words` table (making a spaCy ``Token`` object per
-    attribute read cost more than the rest of recognition). ``flags``: the words' ``Lexeme.flags`` (``ALPHA | UPPER ...``);
-    ``capitalised``: indices of the capitalised tokens; ``lower_words``: the words written in lower
-    case somewhere in the document; ``start_char``/``end_char``: character offsets of each token."""
+    attribute read cost more than the rest of recognition). ``flags``: the words' ``Lexeme.flags``
+    (``ALPHA | UPPER ...``); ``capitalised``: indices of the capitalised tokens; ``lower_words``: the
+    words written in lower case somewhere in the document; ``start_char``/``end_char``: character
+    offsets of each token."""
 
     __slots__ = ("doc", "doc_text", "n", "text", "lower", "cap", "capitalised", "flags", "sent_start",
                  "start_char", "end_char", "lower_words")

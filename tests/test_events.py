@@ -164,6 +164,7 @@ def test_events_follow_the_contract_keys_and_spans(nlp):
     ("Militants seized control of the town.", "Non-state actor overtakes territory"),
     ("Army units took control of the camp on Tuesday.", "Government regains territory"),
     ("TPLF forces took control of Dessie after days of fighting.", "Non-state actor overtakes territory"),
+    ("Iraqi forces captured the town of Tal Afar.", "Government regains territory"),
     ("Looters ransacked shops in the market.", "Looting/property destruction"),
     ("The militia withdrew from its positions in the city.", "Non-violent transfer of territory"),
     ("Some groups have already evacuated headquarters in major cities.", "Non-violent transfer of territory"),

@@ -924,14 +924,16 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
     places = TERRITORY_WORDS | BASE_WORDS | FACILITY_WORDS | FEATURE_NOUNS | {"terminal", "refinery", "town", "mine"}
     if objects & places or any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in targets) or head.lemma_.lower() == "overrun":
         return "Government regains territory" if state else "Non-state actor overtakes territory"
-    people = any(t.ent_type_ in ("PERSON", "NORP") or t.lower_ in PERSON_PRONOUNS or any(c.dep_ == "nummod" for c in t.children)
-                 and t.lemma_.lower().endswith(("er", "or", "ist", "ian", "ant")) for t in targets)
+    people = any(t.ent_type_ in ("PERSON", "NORP") or t.lower_ in PERSON_PRONOUNS
+                 or any(c.dep_ == "nummod" for c in t.children) and t.lemma_.lower().endswith(("er", "or", "ist", "ian", "ant"))
+                 for t in targets)
     if people or objects & (CIVILIAN_WORDS | ARMED_WORDS | {"suspect", "member", "missionary", "hostage", "elder",
                                                           "worker", "nurse", "priest", "smuggler", "trafficker"}):
         return "Arrests" if state else "Abduction/forced disappearance"
     if objects & WEAPON_WORDS:
         return "Disrupted weapons use"
-    if head.lemma_.lower() == "capture" and not objects & NOT_CAPTURED and not _sentence_words(head, head.doc[head.i:head.i + 1], ctx) & RECORDING_WORDS:
+    recorded = _sentence_words(head, head.doc[head.i:head.i + 1], ctx) & RECORDING_WORDS
+    if head.lemma_.lower() == "capture" and not objects & NOT_CAPTURED and not recorded:
         # an unknown thing captured: people when passive ("Brigitte was captured Oct. 9 in Sydney"), else ground
         if any(t.dep_ == "nsubjpass" for t in targets) or not targets:
             return "Arrests" if state else "Abduction/forced disappearance"
@@ -941,11 +943,16 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
 
 def _state_actor(head: Token) -> bool:
     """Whether the trigger's actor (active subject or passive agent) is the state's: army, police,
-    government forces ("Army units took control"), and no non-state word ("rebel soldiers"). "Forces"
-    alone says nothing ("TPLF forces")."""
-    who = _actor_words(head) | {w for c in head.children if c.dep_ == "agent" for t in c.subtree
-                                for w in (t.lemma_.lower(), t.lower_)}
-    return bool(who & STATE_WORDS - {"force", "forces"}) and not who & NON_STATE_WORDS
+    the government ("Army units took control"), or forces of a country or people ("Iraqi forces"),
+    and no non-state word ("rebel soldiers"). Forces of an organisation ("TPLF forces") are not."""
+    subject, passive = _subject(head)
+    phrase = [] if subject is None or passive else list(subject.subtree)
+    phrase += [t for c in head.children if c.dep_ == "agent" for t in c.subtree]
+    who = {w for t in phrase for w in (t.lemma_.lower(), t.lower_)}
+    if who & NON_STATE_WORDS:
+        return False
+    return bool(who & STATE_WORDS - {"force", "forces"}) or "force" in who and any(
+        t.ent_type_ in ("NORP", "GPE") for t in phrase)
 
 
 def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
