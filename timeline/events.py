@@ -932,8 +932,8 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
         return "Arrests" if state else "Abduction/forced disappearance"
     if objects & WEAPON_WORDS:
         return "Disrupted weapons use"
-    recorded = _sentence_words(head, head.doc[head.i:head.i + 1], ctx) & RECORDING_WORDS
-    if head.lemma_.lower() == "capture" and not objects & NOT_CAPTURED and not recorded:
+    if head.lemma_.lower() == "capture" and not objects & NOT_CAPTURED \
+            and not _sentence_words(head, head.doc[head.i:head.i + 1], ctx) & RECORDING_WORDS:
         # an unknown thing captured: people when passive ("Brigitte was captured Oct. 9 in Sydney"), else ground
         if any(t.dep_ == "nsubjpass" for t in targets) or not targets:
             return "Arrests" if state else "Abduction/forced disappearance"
@@ -951,7 +951,7 @@ def _state_actor(head: Token) -> bool:
     who = {w for t in phrase for w in (t.lemma_.lower(), t.lower_)}
     if who & NON_STATE_WORDS:
         return False
-    return bool(who & STATE_WORDS - {"force", "forces"}) or "force" in who and any(
+    return bool(who & STATE_WORDS - {"force"}) or "force" in who and any(
         t.ent_type_ in ("NORP", "GPE") for t in phrase)
 
 
