@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,8 @@ def test_read_inputs_plain_lines_and_jsonl(tmp_path):
                     encoding="utf-8")
     items = list(event_eval.read_inputs(path))
     assert [i["line"] for i in items] == [1, 2, 3]
-    assert items[1] == {"line": 2, "id": "x", "text": "Police arrested ten.", "published": "2025-01-02"}
+    assert items[1] == {"line": 2, "id": "x", "text": "Police arrested ten.", "published": "2025-01-02",
+                        "error": None}
     assert items[2]["text"] == ""
 
 
@@ -128,9 +130,12 @@ def test_read_inputs_plain_lines_and_jsonl(tmp_path):
 ])
 def test_read_inputs_names_file_and_line_of_bad_input(tmp_path, line, message):
     path = tmp_path / "in.jsonl"
-    path.write_text("Fine line.\n" + line + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=rf"in\.jsonl:2: .*{message}"):
-        list(event_eval.read_inputs(path))
+    path.write_text("Fine line.\n" + line + "\nAnother fine line.\n", encoding="utf-8")
+    items = list(event_eval.read_inputs(path))
+    assert [i["line"] for i in items] == [1, 2, 3]
+    assert items[0]["error"] is None and items[2] == {"line": 3, "id": None, "text": "Another fine line.",
+                                                      "published": None, "error": None}
+    assert items[1]["text"] is None and re.match(rf".*in\.jsonl:2: .*{message}", items[1]["error"])
 
 
 def test_cli_events_writes_one_json_line_per_input(tmp_path):
@@ -157,9 +162,17 @@ def test_cli_events_reports_bad_input(tmp_path, capsys):
     assert event_eval.cli_events([str(tmp_path / "missing.txt"), "--model", "rules"]) == 2
     assert "missing.txt" in capsys.readouterr().err
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": 5}\n', encoding="utf-8")
-    assert event_eval.cli_events([str(bad), "--model", "rules"]) == 2
-    assert "bad.jsonl:1" in capsys.readouterr().err
+    bad.write_text('{"text": 5}\n{"text": "Troops withdrew from the town."}\nnot JSON, a plain text line\n',
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert event_eval.cli_events([str(bad), "--out", str(out), "--model", "rules"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.jsonl:1" in err and "1 of 3 input lines had errors" in err
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["line"] for line in lines] == [1, 2, 3]
+    assert "bad.jsonl:1" in lines[0]["error"] and lines[0]["events"] == [] and lines[0]["main_event"] is None
+    assert lines[1]["error"] is None and lines[1]["events"]
+    assert lines[2]["error"] is None
 
 
 def test_cli_eval_reports_a_missing_corpus(tmp_path, capsys):

@@ -359,7 +359,9 @@ def format_report(result: dict) -> str:
 
 def read_inputs(path: str | Path) -> Iterator[dict]:
     """Inputs of ``events FILE``: one text per line, or JSON lines with ``text`` (and optional
-    ``published``, ``id``). Raises ValueError naming the file and line of bad input."""
+    ``published``, ``id``). A bad line is not skipped: it comes as an item whose ``error`` names the
+    file, the line and the problem (``"in.jsonl:2: not valid JSON ..."``) and whose ``text`` is None.
+    Raises ValueError only when the file cannot be opened."""
     path = Path(path)
     try:
         handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
@@ -368,24 +370,29 @@ def read_inputs(path: str | Path) -> Iterator[dict]:
     with handle:
         for number, line in enumerate(handle, 1):
             line = line.rstrip("\n").rstrip("\r")
+            item = {"line": number, "id": None, "text": line, "published": None, "error": None}
             if line.lstrip().startswith("{"):
-                record = text_record(line, f"{path}:{number}")
-                published = record.get("published")
-                if published is not None and not isinstance(published, str):
-                    raise ValueError(f"{path}:{number}: 'published' must be an ISO 8601 string")
-                yield {"line": number, "id": record.get("id"), "text": record["text"], "published": published}
-            else:
-                yield {"line": number, "id": None, "text": line, "published": None}
+                try:
+                    record = text_record(line, f"{path}:{number}")
+                    published = record.get("published")
+                    if published is not None and not isinstance(published, str):
+                        raise ValueError(f"{path}:{number}: 'published' must be an ISO 8601 string")
+                except ValueError as error:
+                    item.update(text=None, error=str(error))
+                else:
+                    item.update(id=record.get("id"), text=record["text"], published=published)
+            yield item
 
 
 def extract_lines(nlp, inputs: Iterable[dict]) -> Iterator[dict]:
-    """One output record per input: ``{line, id, published, main_event, events}``; ``main_event``
-    is the index in ``events`` of :func:`main_event`'s choice (None with no event)."""
+    """One output record per input, in input order: ``{line, id, published, error, main_event,
+    events}``; ``main_event`` is the index in ``events`` of :func:`main_event`'s choice (None with no
+    event); an input with an ``error`` (see :func:`read_inputs`) keeps it and has no events."""
     from timeline.events import EVENT_KEYS
 
     def docs():
         for item in inputs:
-            doc = nlp.make_doc(item["text"])
+            doc = nlp.make_doc(item["text"] or "")
             doc._.dct = item["published"]
             doc._.article_id = item["id"]
             yield doc, item
@@ -394,6 +401,7 @@ def extract_lines(nlp, inputs: Iterable[dict]) -> Iterator[dict]:
         events = doc._.events or []
         main = main_event(doc)
         yield {"line": item["line"], "id": item["id"], "published": item["published"],
+               "error": item.get("error"),
                "main_event": next((i for i, e in enumerate(events) if e is main), None),
                "events": [{k: e[k] for k in EVENT_KEYS} for e in events]}
 
@@ -402,7 +410,9 @@ def cli_events(argv: list[str]) -> int:
     """``event-atlas events FILE [--out FILE] [--model auto|rules]``: one JSON line per input."""
     parser = argparse.ArgumentParser(
         prog="event-atlas events",
-        description="Events of each input text, one JSON line per input: {line, id, published, main_event, events}. "
+        description="Events of each input text, one JSON line per input: {line, id, published, error, main_event, events}. "
+                    "A bad input line still gets its output line, with 'error' naming the file, line and problem "
+                    "and no events (exit status 1); 'error' is null on good lines. "
                     "'main_event' is the index in 'events' of the event a coder would code for the whole text "
                     "(ACLED and PLOVER code one event per snippet), null when there is none: the earliest sentence "
                     "or ';'-clause; in it the trigger nearest the main verb, an asserted event one level above "
@@ -420,13 +430,22 @@ def cli_events(argv: list[str]) -> int:
         return 2
     nlp = events_pipeline(args.model, places=not args.no_places)
     out = Path(args.out).open("w", encoding="utf-8", newline="\n") if args.out else sys.stdout
+    inputs = errors = 0
     try:
         for record in extract_lines(nlp, read_inputs(args.file)):
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
+            inputs += 1
+            if record["error"]:
+                errors += 1
+                print(f"event-atlas: {record['error']}", file=sys.stderr)
     except ValueError as error:
         print(f"event-atlas: {error}", file=sys.stderr)
         return 2
     finally:
         if out is not sys.stdout:
             out.close()
+    if errors:
+        print(f"event-atlas: {errors} of {inputs} input lines had errors (written with an 'error' field "
+              "and no events)", file=sys.stderr)
+        return 1
     return 0
