@@ -46,7 +46,7 @@ from importlib import metadata
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 """Bump when the index layout or the build rules change (part of the cache key)."""
 
 MAX_CANDIDATES = 60
@@ -321,6 +321,28 @@ _PREFIX = re.compile(r"^(muhafazat|province of|state of|governorate of|wilayat|r
                      r"departement de|city of|oblast|provincia de|provincia di)\s+", re.I)
 
 
+_COMPASS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western"}
+_COMPASS_FR = {"nord": "North", "sud": "South"}
+_COMPASS_WORD = re.compile(r"^(north|south|east|west)(ern)?\s+(?=\S)", re.I)
+_COMPASS_FR_WORD = re.compile(r"^(nord|sud)[\s-]+(?!(?:est|ouest)\b)(?=\S)", re.I)
+
+
+def compass_variants(name: str) -> list[str]:
+    """English spellings of a division's leading compass word that news uses interchangeably:
+    ``"Northern Darfur"`` -> ``["North Darfur"]``, ``"South Kordofan"`` -> ``["Southern Kordofan"]``,
+    French ``"Nord Kivu"`` / ``"Nord-Ubangi"`` -> ``["North Kivu"]`` / ``["North Ubangi"]``. A name that is
+    only compass words (``"Nord-Est"``) has none."""
+    m = _COMPASS_WORD.match(name)
+    if m:
+        word = m.group(1).lower()
+        other = word if m.group(2) else _COMPASS[word]
+        return [other.capitalize() + " " + name[m.end():]]
+    m = _COMPASS_FR_WORD.match(name)
+    if m:
+        return [_COMPASS_FR[m.group(1).lower()] + " " + name[m.end():]]
+    return []
+
+
 def _rank(level: str, population: int) -> float:
     """Static prior used to order candidates: level first for well-known places, then population."""
     return _LEVEL_RANK[level] * 2.0 + math.log10(population + 1)
@@ -414,6 +436,7 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
         main = [r["name"], r["asciiname"]]
         alts = [a for a in r["aliases"].split("|") if a]
         alts += [_SUFFIX.sub("", _PREFIX.sub("", n)) for n in main]
+        alts += [v for n in alts + main for v in compass_variants(n)]
         i = add_place((r["geonameid"], r["name"], float(r["latitude"]), float(r["longitude"]), "ADM1",
                        "admin1", cc, code, r["name"], pop), main, alts)
         by_gid[r["geonameid"]] = i
@@ -429,7 +452,8 @@ def build(path: Path | None = None, data_dir: Path = DATA_DIR) -> Path:
         if lat is None:
             continue
         i = add_place((r["geonameid"], r["name"], round(lat, 5), round(lon, 5), "ADM2", "admin2", cc,
-                       a1 or None, a1_names.get((cc, a1)), 0), [r["name"], r["asciiname"]], [base])
+                       a1 or None, a1_names.get((cc, a1)), 0), [r["name"], r["asciiname"]],
+                      [base, *compass_variants(base)])
         by_gid[r["geonameid"]] = i
 
     for r in _read_csv(data_dir / "supplement.csv") + _read_csv(data_dir / "airports.csv"):

@@ -39,6 +39,21 @@ def test_spelling_variants_find_the_same_place(gaz):
     assert gaz.candidates("Salahuddin")[0].geonameid == gaz.candidates("Salah ad Din")[0].geonameid
 
 
+@pytest.mark.parametrize("name, variants", [
+    ("Northern Darfur", ["North Darfur"]), ("South Kordofan", ["Southern Kordofan"]),
+    ("Nord Kivu", ["North Kivu"]), ("Sud-Ubangi", ["South Ubangi"]),
+    ("Nord-Est", []), ("North", []), ("Norte de Santander", []), ("Southampton", [])])
+def test_compass_variants(name, variants):
+    assert gz.compass_variants(name) == variants
+
+
+def test_divisions_answer_to_the_compass_word_news_uses(gaz):
+    for news, geonames in [("North Kivu", "Nord Kivu"), ("North Darfur", "Northern Darfur"),
+                           ("Southern Kordofan", "Southern Kordofan"), ("South Kordofan", "Southern Kordofan")]:
+        assert gaz.candidates(news)[0].name == geonames
+        assert gaz.candidates(news)[0].level == "admin1"
+
+
 def test_supplement_places(gaz):
     jurf = gaz.candidates("Jurf al-Sakhar")[0]
     assert jurf.geonameid.startswith("supp:") and jurf.country == "IQ"
