@@ -233,6 +233,18 @@ def main(argv: list[str] | None = None) -> int:
             row(f"{part}: articles in no event's sources", str(r["articles_with_no_event"]), "0 (or in manifest)"),
             row(f"{part}: merge_events time / extraction time", f"{r['merge_s']:.2f} s / {r['extract_s']:.1f} s"),
         ]
+    merged, correct, coreferent = (sum(results[part]["merging"][k] for part in PARTS)
+                                   for k in ("merged_pairs", "correct_pairs", "coreferent_pairs"))
+    precision, recall = correct / merged if merged else 1.0, correct / coreferent if coreferent else 1.0
+    results["pooled"] = {"merged_pairs": merged, "correct_pairs": correct, "coreferent_pairs": coreferent,
+                         "precision": precision, "recall": recall,
+                         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
+    lines += [
+        row(f"all parts pooled: merge F1 (P / R), {coreferent} coreferent pairs",
+            f"{results['pooled']['f1']:.3f} ({precision:.3f} / {recall:.3f})", ">= 0.90"),
+        row("all parts pooled: false merges (wrong / merged pairs)",
+            f"{pct(1 - precision)} ({merged - correct} / {merged})", "<= 2%"),
+    ]
     s = results["seeds"]
     lines += [
         row("seeds: stories / articles with inferred publication time", f"{s['stories']} / {s['inferred_publication']}", "1 / 4"),

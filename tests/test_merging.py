@@ -636,6 +636,144 @@ def test_a_town_is_inside_the_district_named_after_it():
     assert len(merge_events(rows(AFRIN_DISTRICT), articles)) == 2
 
 
+BAGHDAD = {"place_text": "Baghdad", "place_name": "Baghdad", "geonameid": "98182", "latitude": 33.34,
+           "longitude": 44.4, "geo_precision": 1, "geo_level": "point", "admin1": "Baghdad", "country": "IQ"}
+def publication_dated(day: str) -> dict:
+    """The date columns of a mention dated only by its article's publication ``day``."""
+    return {"date_start": day[:8] + "01", "date_end": day, "date_precision": "month", "date_basis": "publication"}
+
+
+PUBLICATION_DATED = publication_dated("2025-03-13")
+
+
+def test_a_reference_back_is_the_event_told_before_it_with_that_events_place_date_and_modality():
+    articles = pd.DataFrame([article("a", published="2025-03-13")])
+    condemned = "The government in Baghdad condemned the attack."
+    investigating = "Police are investigating whether the attack was carried out by a rival militia."
+    mentions = pd.DataFrame([
+        mention("a", 2, "A drone strike hit a convoy near Kirkuk on Wednesday, killing three fighters.",
+                KIRKUK_CITY, "2025-03-12", sentence_start=0),
+        mention("a", 100 + condemned.index("attack"), condemned, {**BAGHDAD, "place_start": 115}, sentence_start=100,
+                trigger="attack", **ATTACK, **PUBLICATION_DATED),
+        mention("a", 200 + investigating.index("attack"), investigating, sentence_start=200, trigger="attack",
+                modality="hypothetical", **ATTACK, **PUBLICATION_DATED),
+    ])
+    events = merge_events(mentions, articles)
+    # Baghdad is where the statement was made; "whether" questions the culprit, not the attack
+    assert len(events) == 1 and events.loc[0, "source_count"] == 1
+    assert events.loc[0, ["place_name", "date_start", "modality"]].tolist() == ["Kirkuk", "2025-03-12", "asserted"]
+    assert merge_events(mentions.iloc[::-1], articles).equals(events)  # row order never matters
+    # the fighting, the march: any event noun after "the" refers back to the event of its kind told before
+    fought = "Soldiers clashed with rebels near Erbil on Friday, killing four."
+    lasted = "The fighting lasted several hours, a military statement said."
+    mentions = pd.DataFrame([
+        mention("a", 9, fought, ERBIL, "2025-03-07", trigger="clashed", sentence_start=0, **CLASH),
+        mention("a", 104, lasted, sentence_start=100, trigger="fighting", **CLASH, **PUBLICATION_DATED),
+    ])
+    assert len(merge_events(mentions, articles)) == 1
+    # a mention of the same words that describes an event of its own stays apart
+    mentions.loc[1, ["sentence", "trigger"]] = ["Another fighting lasted several hours near Mosul.", "fighting"]
+    mentions.loc[1, "trigger_start"] = 108
+    assert len(merge_events(mentions, articles)) == 2
+
+
+RED_SEA = {"place_text": "Red Sea", "place_name": "Red Sea", "geonameid": "supp:red-sea", "latitude": 20.0,
+           "longitude": 38.0, "geo_precision": 4, "geo_level": "region", "admin1": None, "country": None}
+MOCHA = {"place_text": None, "place_name": "Mocha", "geonameid": "78751", "latitude": 13.32, "longitude": 43.25,
+         "geo_precision": 1, "geo_level": "point", "admin1": "Taizz", "country": "YE"}
+
+
+def test_a_bare_toll_is_the_toll_of_the_event_told_before_it():
+    articles = pd.DataFrame([article("a", published="2025-06-10")])
+    hit = "A bulk carrier was hit by two drones in the Red Sea on Tuesday, setting a cargo hold on fire."
+    injured = "Two crew members were injured and the ship continued to its next port of call."
+    mentions = pd.DataFrame([
+        mention("a", 20, hit, RED_SEA, "2025-06-10", trigger="hit", sentence_start=0),
+        mention("a", 100 + injured.index("injured"), injured, MOCHA, sentence_start=100, trigger="injured",
+                actor2="Two crew members", **ATTACK, **publication_dated("2025-06-10")),
+    ])
+    # a toll with no actor, place or date of its own is the strike's, though typed as a ground attack
+    assert len(merge_events(mentions, articles)) == 1
+    # a toll told with its own place is another event
+    elsewhere = "Separately, two soldiers were killed in Mocha on Tuesday."
+    mentions.loc[1, ["sentence", "trigger", "trigger_start", "place_text"]] = [elsewhere, "killed", 128, "Mocha"]
+    assert len(merge_events(mentions, articles)) == 2
+
+
+BAMENDA = {"place_text": "Bamenda", "place_name": "Bamenda", "geonameid": "2234974", "latitude": 5.96,
+           "longitude": 10.15, "geo_precision": 1, "geo_level": "point", "admin1": "North-West", "country": "CM"}
+TALKS = {"event_type": "Strategic developments", "sub_event_type": "Talks", "plover": "CONSULT"}
+
+
+def test_a_date_written_for_what_followed_an_event_only_bounds_it():
+    articles = pd.DataFrame([article("a", published="2025-02-17"), article("b", published="2025-02-17")])
+    met = "Church mediators met the kidnappers' commanders near Bamenda on Saturday to negotiate the release."
+    released = ("Eleven bus passengers were released on Monday outside Bamenda following negotiations led by "
+                "church leaders.")
+    mentions = pd.DataFrame([
+        mention("a", 16, met, BAMENDA, "2025-02-15", trigger="met", sentence_start=0, **TALKS),
+        mention("b", released.index("negotiations"), released, BAMENDA, "2025-02-17", trigger="negotiations",
+                sentence_start=0, date_text="Monday", **TALKS),
+    ])
+    # Monday is the release's: the negotiations came before it, so they can be Saturday's talks
+    assert len(merge_events(mentions, articles)) == 1
+    # a date written after the trigger is its own: talks on Monday are two days after Saturday's
+    own = "Eleven bus passengers were released outside Bamenda following negotiations on Monday."
+    mentions.loc[1, ["sentence", "trigger_start"]] = [own, own.index("negotiations")]
+    assert len(merge_events(mentions, articles)) == 2
+    # the day a statement was made bounds what it reports in the same way
+    said = "Police said on Monday they had met the kidnappers' commanders near Bamenda."
+    mentions.loc[1, ["sentence", "trigger", "trigger_start"]] = [said, "met", said.index("met")]
+    assert len(merge_events(mentions, articles)) == 1
+
+
+GENEVA = {"place_text": "Geneva", "place_name": "Geneva", "geonameid": "2660645", "latitude": 46.2,
+          "longitude": 6.14, "geo_precision": 1, "geo_level": "point", "admin1": "Geneva", "country": "CH"}
+EL_FASHER = {"place_text": "El Fasher", "place_name": "El Fasher", "geonameid": "379555", "latitude": 13.63,
+             "longitude": 25.35, "geo_precision": 1, "geo_level": "point", "admin1": "North Darfur", "country": "SD"}
+
+
+def test_a_place_written_after_an_earlier_event_cue_is_the_earlier_events():
+    articles = pd.DataFrame([article("a", published="2025-02-14")])
+    opened = "Delegations of the army and the RSF opened talks in Geneva on Friday under UN mediation."
+    began = "The talks began a day after shelling killed 20 civilians in a market in El Fasher."
+    mentions = pd.DataFrame([
+        mention("a", 42, opened, GENEVA, "2025-02-14", trigger="talks", sentence_start=0, **TALKS),
+        mention("a", 104, began, {**EL_FASHER, "place_start": 100 + began.index("El Fasher")}, trigger="talks",
+                sentence_start=100, **TALKS, **publication_dated("2025-02-14")),
+    ])
+    assert len(merge_events(mentions, articles)) == 1
+    # written before the cue, the place is the talks' own
+    elsewhere = "The talks in El Fasher began a day after shelling killed 20 civilians in a market."
+    mentions.loc[1, ["sentence", "place_start"]] = [elsewhere, 100 + elsewhere.index("El Fasher")]
+    assert len(merge_events(mentions, articles)) == 2
+
+
+HODEIDAH = {"place_text": "Hodeidah", "place_name": "Al Ḩudaydah", "geonameid": "79415", "latitude": 14.8,
+            "longitude": 42.95, "geo_precision": 1, "geo_level": "point", "admin1": "Al Hudaydah", "country": "YE"}
+
+
+def test_a_toll_both_reports_give_is_evidence_they_tell_one_event():
+    struck = "US warplanes struck the port of Hodeidah on Monday, killing {} dock workers and damaging fuel tanks."
+    bombed = "The port had been bombed on Monday, when {} dock workers were killed."
+    fired = "Houthi forces fired a missile at a destroyer off Hodeidah on Wednesday. "
+
+    def merged(first, second):
+        articles = pd.DataFrame([article("a", struck.format(first), "2025-05-06"),
+                                 article("b", fired + bombed.format(second), "2025-05-09")])
+        mentions = pd.DataFrame([
+            mention("a", 14, struck.format(first), HODEIDAH, "2025-05-05", trigger="struck", sentence_start=0),
+            mention("b", len(fired) + 16, bombed.format(second), None, "2025-05-05", trigger="bombed",
+                    sentence_start=len(fired)),
+        ])
+        return len(merge_events(mentions, articles)) == 1
+
+    # an independent report, worded apart and placed only by "the port", gives the strike's toll
+    assert merged("three", "three")
+    assert not merged("three", "five")  # tolls that differ: two strikes
+    assert not merged("two", "two")  # one or two is too common a count to tell
+
+
 def test_articles_without_events_are_listed():
     events = merge_events(strike_mentions().iloc[:2], strike_articles())
     assert articles_without_events(events, strike_articles()) == ["erbil", "local"]
@@ -684,9 +822,9 @@ def test_gold_anchors_are_found_and_aligned():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("part", "min_f1"), [(".", 0.80), ("holdout", 0.80), ("holdout2", 0.80), ("holdout3", 0.80),
-                                            ("holdout4", 0.80), ("holdout5", 0.80), ("holdout6", 0.45),
-                                            ("holdout7", 0.75)])
+@pytest.mark.parametrize(("part", "min_f1"), [(".", 0.90), ("holdout", 0.90), ("holdout2", 0.90), ("holdout3", 0.85),
+                                            ("holdout4", 0.90), ("holdout5", 0.90), ("holdout6", 0.70),
+                                            ("holdout7", 0.85)])
 def test_merging_targets_on_the_merging_set(part, min_f1):
     """End to end: the real pipeline on each part of the project's own merging test set keeps false
     merges under the target and merges most coreferent mentions."""

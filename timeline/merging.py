@@ -79,6 +79,10 @@ _BASIS_RANK = {"explicit": 0, "relative_text": 1, "relative_dct": 2, "inferred":
                "undated": 5}
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5}
 _DCT_BASES = frozenset({"relative_dct", "publication"})
+_BOUND_BASES = frozenset({"publication", "bound"})
+"""Bases of a date that only bounds the event from above: the publication day, or the date of the
+statement or reaction that tells it ("condemned the attack on Thursday"); the event happened in the
+``lookback_days`` up to it."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,11 +314,14 @@ class MergeSettings:
     dates and places, get the score::
 
         sentence similarity + actor_weight * actor overlap + place bonus + date bonus
-        + same_trigger + same_story (or same_article) - kind penalty - other_numbers
+        + same_trigger + same_story (or same_article) - kind penalty - other_numbers + same_numbers
 
     (similarities in [0, 1]; the kind penalty is ``other_kind`` for related families, else
     ``other_event_type`` or ``other_sub_event_type``; ``other_numbers`` when the sentences of two
-    articles give counts and none agree: "40 arrested" and "12 arrested" are two events; related
+    articles give counts and none agree: "40 arrested" and "12 arrested" are two events;
+    ``same_numbers`` when the clauses that tell two dated violent events, demonstrations or arrests
+    (:func:`_trigger_clause`) give one count of three or more: "killing three dock workers" and
+    "three dock workers were killed"; related
     families need sentences ``min_related_text`` alike, or one sentence or story, see
     :func:`_pair_score`) and are mergeable when it reaches ``threshold``, or
     ``threshold_unknown_place`` when a place is unknown (a missing place vetoes nothing, so the
@@ -331,6 +338,7 @@ class MergeSettings:
     nested_place: float = 0.15
     other_place: float = 0.2
     other_numbers: float = 0.3
+    same_numbers: float = 0.3
     both_dated: float = 0.15
     same_trigger: float = 0.1
     same_story: float = 0.2
@@ -401,6 +409,12 @@ class _Mention:
     retaliation_object: bool
     later_sentence: bool
     place_elsewhere: bool
+    told_as_earlier: bool
+    quoted: bool
+    toll: bool
+    clause_numbers: frozenset
+    position: int = -1
+    antecedent: int | None = None
 
 
 _VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -454,7 +468,17 @@ _STAND_OFF_WORD = re.compile(r"(?:air|(?:air-?)?strikes?|drones?|bomb\w*|shell(?
 """Words that name a weapon fired from afar ("airstrike", "drones", "shelling", "air" of "air
 raid"): a ground-typed mention whose sentence names one may be the strike itself ("three were killed
 when a drone hit their car"), typed by its verb."""
-_GENERIC_NOUNS = frozenset({"attack", "attacks", "incident"})
+_TOLL_FAMILIES = frozenset({"violence", "demonstration", "Strategic developments/Arrests"})
+"""Families whose counts are tolls (killed, wounded, marchers, arrested): two dated reports of one of
+them that give one toll are likely one event (``same_numbers``)."""
+_TOLL_WORDS = frozenset({"killed", "dead", "died", "wounded", "injured", "hurt"})
+"""Triggers of a casualty toll: with no actor, place or date of its own ("Two crew members were
+injured") such a mention is the toll of the event told before it (:func:`_find_antecedents`)."""
+_GENERIC_NOUNS = frozenset({"attack", "attacks", "incident", "fighting", "clash", "clashes", "violence", "blast",
+                            "explosion", "bombing", "shelling", "strike", "strikes", "raid", "raids", "ambush",
+                            "march", "protest", "rally", "demonstration"})
+"""Event nouns that, after a determiner ("the attack", "the fighting", "the march"), refer back to an
+event told elsewhere rather than describe one."""
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "their"})
 
 
@@ -487,7 +511,7 @@ def _separate_actions(a: _Mention, b: _Mention) -> bool:
         return False
     for remote, ground in ((a, b), (b, a)):
         if (remote.sub_event_type in STAND_OFF_SUB_EVENT_TYPES and ground.sub_event_type in GROUND_SUB_EVENT_TYPES
-                and not ground.names_stand_off_weapon and not ground.generic_reference
+                and not ground.names_stand_off_weapon and not ground.generic_reference and not ground.toll
                 and _jaccard(a.sentence_stems, b.sentence_stems) < NEAR_DUPLICATE_SENTENCES):
             return True
     return False
@@ -561,7 +585,61 @@ def _date_references(prepared: list[_Mention], rows: list[dict]) -> None:
             own = last_day.get(m.article_id)
         offset = _reference_offset(row.get("sentence"))
         if own is not None and offset is not None:
-            m.start, m.end, m.basis = own + timedelta(days=offset[0]), own + timedelta(days=offset[1]), "relative_text"
+            m.start, m.end = own + timedelta(days=offset[0]), own + timedelta(days=offset[1])
+            m.basis = "bound" if m.told_as_earlier else "relative_text"  # "six days after they freed the
+            # passengers following talks": the talks came before the release
+
+
+_RESOLVED_BY_ANTECEDENT = ("modality", "start", "end", "basis", "geonameid", "level", "admin1", "country",
+                           "place_words", "place_names", "place_inherited")
+"""What a reference back takes from its antecedent (:func:`_find_antecedents`)."""
+
+
+def _quoted(sentence: str | None, sentence_start, trigger_start) -> bool:
+    """Whether the trigger stands inside a quotation (""we must fight together," he said"): an open
+    quotation mark before it in its sentence.
+
+    >>> _quoted('"We must fight together," the minister said.', 0, 9)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
+        return False
+    before = sentence[:max(0, int(trigger_start) - int(sentence_start))]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
+def _find_antecedents(prepared: list[_Mention]) -> None:
+    """Give each generic reference back ("condemned the attack", :func:`_generic_reference`) and
+    each bare toll ("Two crew members were injured", :data:`_TOLL_WORDS`) its antecedent: the
+    mention of its family (:func:`_family`) told last before it in its article (in an earlier
+    sentence when the reference is itself what a reaction, retaliation or follow-up cue names:
+    "calling the raids a response to the attack"), that is itself a description (not a reference or
+    a toll, not what such a cue or "after" names, not in a quotation). News writes "the attack" for
+    the event it has just told, so the reference takes that event's modality, date and place (its
+    own are the statement's: "The government in Baghdad condemned the attack on Thursday"; "whether
+    the attack was carried out by a gang" questions the culprit, not the attack), and the pair
+    scores as one sentence in :func:`_pair_score`. Changes ``prepared`` in place."""
+    told: dict[tuple, list[_Mention]] = {}
+    for n, m in enumerate(prepared):
+        m.position = n
+        told.setdefault((m.article_id, m.kind), []).append(m)
+    for mentions in told.values():
+        mentions.sort(key=lambda m: (m.sentence_start is None, m.sentence_start or 0, m.trigger_start or 0,
+                                     m.geonameid or "", sorted(m.place_words)))  # a total order: row order never matters
+        for m in mentions:
+            if not (m.generic_reference or m.toll) or m.sentence_start is None:
+                continue
+            answered = m.object_of_reaction or m.retaliation_object or m.reference
+            before = [c for c in mentions if c.sentence_start is not None and (
+                          c.sentence_start < m.sentence_start or not answered and c.sentence_start == m.sentence_start
+                          and c.trigger_start is not None and m.trigger_start is not None
+                          and c.trigger_start < m.trigger_start)
+                      and not (c.generic_reference or c.toll or c.object_of_reaction or c.retaliation_object
+                               or c.reference or c.told_as_earlier or c.quoted)]
+            if before:
+                m.antecedent = before[-1].position
+                for column in _RESOLVED_BY_ANTECEDENT:
+                    setattr(m, column, getattr(before[-1], column))
 
 
 def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -638,6 +716,143 @@ def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool
     return bool(before) and (before[-1] == "between" or before[-1] == "and" and "between" in before[-8:])
 
 
+_TIME_UNITS = frozenset({"hour", "hours", "day", "days", "morning", "afternoon", "evening", "night", "week", "weeks",
+                         "month", "months", "year", "years", "midnight", "dawn", "dusk", "sunrise", "sunset", "noon",
+                         "nightfall", "daybreak"})
+"""Words that make "after"/"following" a time ("shortly after midnight", "the following day"), not
+an earlier event."""
+_ANTECEDENT_WORDS = frozenset({"after", "following", "since"})
+"""Words that, just before a trigger, make its event what the sentence's own event followed ("were
+released on Monday following negotiations led by church leaders")."""
+
+
+def _told_as_earlier(sentence: str | None, sentence_start, trigger_start) -> bool:
+    """Whether one of the three words before the trigger is an :data:`_ANTECEDENT_WORDS` word: the
+    event is told as what the sentence's own event came after.
+
+    >>> _told_as_earlier("Eleven passengers were released following negotiations.", 0, 42)
+    True
+    >>> _told_as_earlier("The following day, troops attacked the camp.", 0, 26)
+    False
+    >>> _told_as_earlier("They came after midnight and set fire to two cars.", 0, 34)
+    False
+    """
+    before = _words_before(sentence, sentence_start, trigger_start)[-3:]
+    return any(w in _ANTECEDENT_WORDS and not _TIME_UNITS.intersection(before[n + 1:])
+               and not {"and", "or", "but", "then"}.intersection(before[n + 1:]) for n, w in enumerate(before))
+
+
+def _date_before_trigger(sentence: str | None, sentence_start, trigger_start, date_text: str | None) -> bool:
+    """Whether the linked date expression is written before the trigger in its sentence ("marched on
+    Thursday to protest against the drone strike": Thursday dates the march).
+
+    >>> _date_before_trigger("Hundreds marched on Thursday against the strike.", 0, 41, "Thursday")
+    True
+    """
+    if not isinstance(sentence, str) or not isinstance(date_text, str) or not date_text \
+            or _missing(sentence_start) or _missing(trigger_start):
+        return False
+    found = sentence.find(date_text)
+    return 0 <= found < int(trigger_start) - int(sentence_start)
+
+
+_EARLIER_EVENT_CUE = re.compile(_REFERENCE_CUE.pattern + r"|\b(?:" + "|".join(sorted(_ANTECEDENT_WORDS)) + r")\b",
+                                re.IGNORECASE)
+"""A follow-up cue or a bare "after", "following" or "since": what comes after it is an earlier event."""
+
+
+_SPEECH_WORDS = frozenset({"said", "says", "told", "announced", "reported", "stated", "added", "confirmed",
+                           "claimed", "acknowledged", "admitted", "disclosed", "revealed"})
+"""Verbs of a statement: a date right after one ("said on Friday") dates the statement."""
+
+
+def _date_of_statement(sentence: str | None, sentence_start, trigger_start, date_text: str | None) -> bool:
+    """Whether the linked date expression dates a statement that tells the event ("police said on
+    Friday they had detained 112 protesters"): it is written before the trigger, right after a
+    :data:`_SPEECH_WORDS` word.
+
+    >>> _date_of_statement("Police said on Friday they had detained 112 people.", 0, 31, "Friday")
+    True
+    """
+    if not _date_before_trigger(sentence, sentence_start, trigger_start, date_text):
+        return False
+    before = _words(sentence[:sentence.find(date_text)])
+    return any(w in _SPEECH_WORDS for w in before[-2:])
+
+
+_CLAUSE_BREAK = re.compile(_EARLIER_EVENT_CUE.pattern + r"|\b(?:" + "|".join(sorted(_REACTION_WORDS)) + r")\b",
+                           re.IGNORECASE)
+"""Where a sentence turns to another event: a follow-up cue, "after", "following" or "since", or a
+reaction word ("marched against the strike that killed three")."""
+
+
+def _trigger_clause(sentence: str | None, sentence_start, trigger_start) -> str | None:
+    """The part of the sentence that tells the trigger's event: from the last :data:`_CLAUSE_BREAK`
+    before the trigger to the next one after it (the whole sentence when an offset is unknown).
+
+    >>> _trigger_clause("The blast came a day after a car bomb killed 14 people.", 0, 4)
+    'The blast came '
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
+        return sentence
+    at = int(trigger_start) - int(sentence_start)
+    start, end = 0, len(sentence)
+    for cue in _CLAUSE_BREAK.finditer(sentence):
+        if cue.end() <= at:
+            start = cue.end()
+        elif cue.start() > at:
+            end = cue.start()
+            break
+    return sentence[start:end]
+
+
+def _dated_by_another_event(row) -> bool:
+    """Whether the mention's linked date is that of another event its sentence tells, which it came
+    before or on: the march that protests against it or the release that followed it, when the date
+    is written before the trigger ("marched on Thursday against the drone strike", "were released on
+    Monday following negotiations"), or the statement that reports it ("police said on Friday they
+    had detained 112 protesters"). Such a date only bounds the event from above."""
+    sentence, sentence_start, trigger_start = row.get("sentence"), row.get("sentence_start"), row.get("trigger_start")
+    date_text = row.get("date_text")
+    answered = (_object_of_reaction(sentence, sentence_start, trigger_start)
+                or _told_as_earlier(sentence, sentence_start, trigger_start))
+    return (answered and _date_before_cue(sentence, sentence_start, trigger_start, date_text)
+            or _date_of_statement(sentence, sentence_start, trigger_start, date_text))
+
+
+_ANSWER_CUE = re.compile(r"\b(?:" + "|".join(sorted(_REACTION_WORDS | _ANTECEDENT_WORDS)) + r")\b", re.IGNORECASE)
+"""A reaction or "after" word: what follows it is an event the sentence's own event answers or follows."""
+
+
+def _date_before_cue(sentence: str | None, sentence_start, trigger_start, date_text: str | None) -> bool:
+    """Whether the linked date expression is written before the reaction or "after" word that
+    introduces the trigger ("marched on Thursday against the drone strike"; not "agreed a ceasefire
+    after Thursday's clash", where Thursday is the clash's own date).
+
+    >>> _date_before_cue("Hundreds marched on Thursday against the strike.", 0, 41, "Thursday")
+    True
+    >>> _date_before_cue("They agreed a truce after Thursday's clash.", 0, 37, "Thursday")
+    False
+    """
+    if not _date_before_trigger(sentence, sentence_start, trigger_start, date_text):
+        return False
+    cues = list(_ANSWER_CUE.finditer(sentence[:int(trigger_start) - int(sentence_start)]))
+    return bool(cues) and sentence.find(date_text) + len(date_text) <= cues[-1].start()
+
+
+def _place_after_reference_cue(sentence: str | None, sentence_start, trigger_start, place_start) -> bool:
+    """Whether the trigger comes before a follow-up cue and its place after it ("The talks began a
+    day after shelling killed 20 civilians in El Fasher"): the place is the earlier event's.
+
+    >>> _place_after_reference_cue("The talks began a day after shelling hit El Fasher.", 0, 4, 40)
+    True
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start) or _missing(place_start):
+        return False
+    trigger, place = int(trigger_start) - int(sentence_start), int(place_start) - int(sentence_start)
+    return any(trigger < c.start() and place >= c.end() for c in _EARLIER_EVENT_CUE.finditer(sentence))
+
+
 def _modality_class(modality: str | None, start: date | None, published: date | None) -> str:
     """``asserted``, ``unrealised`` (intended or hypothetical: plans, threats and conditions, which
     outlets word with different certainty) or ``negated``. A report cannot assert that something
@@ -673,12 +888,18 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         end = start
     if end and not start:
         start = end
-    reaction = _object_of_reaction(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
-    reference = _after_reference_cue(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
+    sentence, sentence_start, trigger_start = row.get("sentence"), row.get("sentence_start"), row.get("trigger_start")
+    reaction = _object_of_reaction(sentence, sentence_start, trigger_start)
+    reference = _after_reference_cue(sentence, sentence_start, trigger_start)
+    generic = _generic_reference(sentence, sentence_start, trigger_start, row.get("trigger"))
     if reference:
         start = end = None  # the sentence's date is the follow-up's, not this earlier event's
     if start is None:
         basis = "undated"
+    if start is not None and basis != "publication" and _dated_by_another_event(row):
+        basis = "bound"
+    own_place = not _place_after_reference_cue(sentence, sentence_start, trigger_start, row.get("place_start"))
+    # "The talks began a day after shelling killed 20 civilians in El Fasher": the place is the shelling's
     actors = " ".join(str(row.get(c)) for c in ("actor1", "actor2") if not _missing(row.get(c)))
     trigger = _words(row.get("trigger"))
     event_type = _value(row.get("event_type"))
@@ -690,16 +911,19 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         sentence_start=None if _missing(row.get("sentence_start")) else int(row.get("sentence_start")),
         trigger_start=None if _missing(row.get("trigger_start")) else int(row.get("trigger_start")),
         start=start, end=end, basis=basis,
-        geonameid=None if _missing(row.get("geonameid")) else str(row.get("geonameid")),
-        level=_value(row.get("geo_level")),
-        admin1=_value(row.get("admin1")), country=_value(row.get("country")),
-        place_words=frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col))),
-        place_names=aliases | frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col))),
-        place_inherited=_missing(row.get("place_text")) or reaction,
+        geonameid=None if _missing(row.get("geonameid")) or not own_place else str(row.get("geonameid")),
+        level=_value(row.get("geo_level")) if own_place else None,
+        admin1=_value(row.get("admin1")) if own_place else None,
+        country=_value(row.get("country")) if own_place else None,
+        place_words=frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col)) if own_place),
+        place_names=(aliases | frozenset(w for col in ("place_text", "place_name") for w in _words(row.get(col)))
+                     if own_place else frozenset()),
+        place_inherited=_missing(row.get("place_text")) or reaction or not own_place,
         article_words=article_words,
         sentence_words=frozenset(_words(row.get("sentence"))),
         sentence_stems=frozenset(_stems(row.get("sentence"))),
-        numbers=_numbers(row.get("sentence"), row.get("date_text")),
+        numbers=_numbers(sentence, row.get("date_text")),
+        clause_numbers=_numbers(_trigger_clause(sentence, sentence_start, trigger_start), row.get("date_text")),
         actor_stems=frozenset(_stems(actors, 5)),
         trigger_stem=trigger[-1][:5] if trigger else None,
         object_of_reaction=reaction,
@@ -709,8 +933,11 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         retaliation_object=_retaliation_object(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start")),
         later_sentence=_later_sentence(row.get("sentence")),
         place_elsewhere=_place_elsewhere(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
-        generic_reference=_generic_reference(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"),
-                                             row.get("trigger")),
+        generic_reference=generic,
+        told_as_earlier=_told_as_earlier(sentence, sentence_start, trigger_start),
+        quoted=_quoted(sentence, sentence_start, trigger_start),
+        toll=bool(trigger) and trigger[-1] in _TOLL_WORDS and all(
+            _missing(row.get(c)) for c in ("actor1", "place_text", "date_text")),
     )
 
 
@@ -724,15 +951,16 @@ def _date_relation(a: _Mention, b: _Mention, lookback: int, slack: int) -> str |
         return "weak"
 
     def interval(m: _Mention) -> tuple[date, date]:
-        if m.basis == "publication":
+        if m.basis in _BOUND_BASES:
             return m.end - timedelta(days=lookback), m.end
         return m.start, m.end
 
     (s1, e1), (s2, e2) = interval(a), interval(b)
     gap = max((s1 - e2).days, (s2 - e1).days)
+    bound = a.basis in _BOUND_BASES or b.basis in _BOUND_BASES
     if gap > 0:
-        return "near" if gap <= slack and "publication" not in (a.basis, b.basis) else None
-    return "weak" if "publication" in (a.basis, b.basis) else "both"
+        return "near" if gap <= slack and not bound else None
+    return "weak" if bound else "both"
 
 
 def _named_in(m: _Mention, words: frozenset) -> bool:
@@ -887,7 +1115,8 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     place = _place_relation(a, b)
     if place is None or kinds != "same" and place == "differ" or _told_apart(a, b, place):
         return None
-    similarity = 1.0 if same_sentence else _jaccard(a.sentence_stems, b.sentence_stems)
+    anaphora = a.antecedent == b.position or b.antecedent == a.position
+    similarity = 1.0 if same_sentence or anaphora else _jaccard(a.sentence_stems, b.sentence_stems)
     same_story = a.story_id is not None and a.story_id == b.story_id
     if kinds == "distant" or kinds != "same" and similarity < settings.min_related_text and not (
             kinds == "part" and same_story):
@@ -905,6 +1134,9 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     score += {"both": settings.both_dated, "near": -settings.near_date}.get(dates, 0.0)
     if a.numbers and b.numbers and not a.numbers & b.numbers and a.article_id != b.article_id:
         score -= settings.other_numbers
+    elif (any(n >= 3 for n in a.clause_numbers & b.clause_numbers) and a.article_id != b.article_id
+          and a.kind in _TOLL_FAMILIES and b.kind in _TOLL_FAMILIES and "undated" not in (a.basis, b.basis)):
+        score += settings.same_numbers  # "killing three dock workers", "three dock workers were killed"
     if a.article_id == b.article_id and (kinds != "text" or same_sentence):
         score += settings.same_article
     elif same_story:
@@ -927,7 +1159,7 @@ def _date_candidates(block: list[int], prepared: list[_Mention], settings: Merge
         m = prepared[i]
         if m.basis == "undated":
             continue
-        start = m.end - timedelta(days=settings.lookback_days) if m.basis == "publication" else m.start
+        start = m.end - timedelta(days=settings.lookback_days) if m.basis in _BOUND_BASES else m.start
         dated.append((start.toordinal(), m.end.toordinal() + settings.date_slack_days, i))
     dated.sort()
     for x, (_, end, i) in enumerate(dated):
@@ -970,6 +1202,7 @@ def link_mentions(mentions: pd.DataFrame, stories: dict | None = None,
                          aliases.get(str(r["geonameid"]), frozenset()) if not _missing(r.get("geonameid")) else frozenset())
                 for r in rows]
     _date_references(prepared, rows)
+    _find_antecedents(prepared)
     blocks: dict[str | None, list[int]] = {}
     for i in sorted(range(len(rows)), key=keys.__getitem__):
         blocks.setdefault(_block_of(prepared[i].kind), []).append(i)
@@ -1025,18 +1258,27 @@ def _offset(value) -> int:
     return -1 if _missing(value) else int(value)
 
 
+def _refers_back(row) -> bool:
+    """Whether a mention row is a generic reference back (:func:`_generic_reference`)."""
+    return _generic_reference(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"),
+                              row.get("trigger"))
+
+
 def _representative_date(members: list[dict]) -> dict:
     """The date columns of the member with the best date: members named after a follow-up reference
-    ("three days after the raid") last, as their date is the follow-up's; then the most reliable
-    basis (explicit, then resolved in the text, against a printed publication time, against an
-    inferred one, publication-dated, undated), the finest precision, the narrowest interval and the
-    first source. Among publication-dated members, the earliest report's date."""
+    ("three days after the raid"), dated by another event (:func:`_dated_by_another_event`) or
+    referring back ("condemned the attack on Thursday") last, as their date is another event's or the
+    statement's; then the most reliable basis (explicit, then resolved in the text, against a
+    printed publication time, against an inferred one, publication-dated, undated), the finest
+    precision, the narrowest interval and the first source. Among publication-dated members, the
+    earliest report's date."""
     def rank(row) -> tuple:
         start, end = _day(row["date_start"]), _day(row["date_end"])
         width = (end - start).days if start and end else 10 ** 6
         if row["date_basis"] in ("publication", "inferred") and not _value(row["date_text"]):
             width = (end or date.max).toordinal()
-        reference = _after_reference_cue(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
+        reference = (_after_reference_cue(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start"))
+                     or _dated_by_another_event(row) or _refers_back(row))
         return (reference, _BASIS_RANK.get(row["date_basis"], 5), _PRECISION_RANK.get(row["date_precision"], 9),
                 width, row["_order"])
     best = min(members, key=rank)
@@ -1051,8 +1293,10 @@ _PLACE_COLUMNS = ("place_text", "place_name", "latitude", "longitude", "geo_prec
 def _representative_place(members: list[dict]) -> dict:
     """The place columns of the member with the most precise resolved place (lowest
     ``geo_precision``), ties going to the place most members name, then to the first source;
-    with no resolved place, the first member's place text."""
+    with no resolved place, the first member's place text. Generic references back ("The government
+    in Baghdad condemned the attack") give a place only when no other member has one."""
     resolved = [r for r in members if not _missing(r.get("geonameid"))]
+    resolved = [r for r in resolved if not _refers_back(r)] or resolved
     if not resolved:
         named = [r for r in members if not _missing(r.get("place_text"))]
         return {c: (named[0]["place_text"] if named and c == "place_text" else None) for c in _PLACE_COLUMNS}
