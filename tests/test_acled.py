@@ -51,6 +51,17 @@ def test_snippets_cover_all_25_types_stratified_into_disjoint_halves():
     assert len(acled_eval.load_acled(DATA / "test.jsonl")) == len(test)
 
 
+def test_fresh_set_test2_is_apart_from_dev_and_test_and_covers_all_25_types():
+    earlier, fresh = _records("dev.jsonl") + _records("test.jsonl"), _records("test2.jsonl")
+    assert len(fresh) == 150
+    assert {r["id"] for r in fresh}.isdisjoint(r["id"] for r in earlier)
+    assert {r["text"] for r in fresh}.isdisjoint(r["text"] for r in earlier)
+    assert set(Counter(r["sub_event_type"] for r in fresh)) == set(taxonomy.SUB_EVENT_TYPES)
+    for r in fresh:
+        assert r["event_type"] == taxonomy.EVENT_TYPE_OF[r["sub_event_type"]]
+    assert len(acled_eval.load_acled(DATA / "test2.jsonl")) == 150
+
+
 @pytest.mark.parametrize("line, message", [
     ("not json", "not valid JSON"),
     ('{"text": "x", "sub_event_type": "Skirmish"}', "unknown ACLED sub_event_type"),

@@ -67,7 +67,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "bombardment", "blast:n", "explosion", "explode", "detonate", "offensive:n", "incursion",
         "lynch", "torture", "gunman:n", "drop:v", "massacre", "assassinate", "assassination", "killing:n",
         "fire:v", "pound:v", "blow up", "beat up", "beat:v", "abuse:v", "invade", "invasion",
-        "force out", "drive out", "go off", "open live fire",
+        "force out", "drive out", "go off", "open live fire", "come under fire", "come under attack", "stone:v",
+        "ram:v",
     ),
     "Armed clash": (
         "clash", "fight:v", "fighting:n", "battle", "firefight", "gunfight", "gunbattle", "gun battle",
@@ -87,7 +88,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Remote explosive/landmine/IED": (
         "roadside bomb", "car bomb", "landmine", "land mine", "ied", "improvised explosive device",
         "bomb attack", "bomb blast", "explosive device", "booby trap", "unexploded ordnance", "magnetic bomb",
-        "sticky bomb",
+        "sticky bomb", "set off:v", "step on:v",
     ),
     "Suicide bomb": ("suicide bombing", "suicide attack", "suicide bomber", "suicide bomb", "suicide car bomb",
                      "suicide vest", "explosive vest", "blow himself up", "blow herself up", "blow themselves up"),
@@ -95,14 +96,15 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Chemical weapon": ("chemical attack", "gas attack", "chemical weapon"),
     "Sexual violence": ("rape", "sexually assault", "sexual assault", "sexual violence"),
     "Abduction/forced disappearance": ("abduct", "abduction", "kidnap", "kidnapping", "take hostage", "hijack",
-                                       "hostage:n", "disappearance", "forcibly disappear"),
-    "Government regains territory": ("recapture", "retake", "regain", "liberate", "reclaim", "take back", "dislodge"),
+                                       "hostage:n", "disappearance", "forcibly disappear", "take away"),
+    "Government regains territory": ("recapture", "retake", "regain", "liberate", "reclaim", "take back", "dislodge",
+                                     "wrest back", "win back"),
     "Non-state actor overtakes territory": ("seize control", "take control", "overrun", "capture:v", "seize:v",
-                                            "occupy:v"),
+                                            "occupy:v", "wrest control"),
     "Peaceful protest": (
         "protest", "demonstrate", "demonstration", "rally", "march:v", "sit-in", "picket", "hunger strike",
         "go on strike", "walkout", "strike:n", "protester", "demonstrator", "boycott", "vigil",
-        "block:v", "march:n", "gather:v", "go-slow", "take to the streets",
+        "block:v", "march:n", "gather:v", "go-slow", "take to the streets", "human chain", "stand in silence",
     ),
     "Protest with intervention": ("tear gas", "teargas", "water cannon", "rubber bullet", "disperse:v", "break up",
                                   "baton-charge"),
@@ -115,7 +117,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Arrests": (
         "arrest", "detain", "detention", "apprehend", "imprison", "jail:v", "round up", "take into custody",
-        "capture:n", "nab", "sentence:v", "charge:v",
+        "capture:n", "nab", "sentence:v", "charge:v", "custody:n",
     ),
     "Headquarters or base established": ("establish:v", "set up", "build:v", "construct:v", "open:v"),
     "Looting/property destruction": (
@@ -136,6 +138,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "disarm", "disarmament", "demobilize", "demobilise", "demobilization", "decommission",
         "lay down arms", "lay down weapons", "hand over weapons", "surrender weapons", "give up arms",
         "lay down their arms", "lay down their weapons", "demobilisation", "stand down", "disband",
+        "turn themselves in", "turn himself in", "turn herself in",
     ),
     "Ceasefire": ("ceasefire", "cease-fire", "truce", "armistice"),
     "Talks": (
@@ -178,12 +181,12 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Concession": ("ease", "lift:v", "relax", "concede", "yield:v", "accede", "allow", "grant:v", "pardon", "amnesty",
                    "shorten:v", "loosen:v", "reopen:v"),
-    "Release": ("release", "free:v", "repatriate", "swap", "return:v"),
+    "Release": ("release", "free:v", "repatriate", "swap", "return:v", "exchange:v"),
     "Deployment": (
         "deploy", "deployment", "mobilize", "mobilise", "mobilization", "reinforce", "reinforcement",
         "send troops", "dispatch", "mass:v", "buildup", "build-up", "alert", "patrol", "step up security",
         "tighten security", "step up measure", "heighten security", "prepare", "station:v", "strengthen:v",
-        "bolster:v", "beef up",
+        "bolster:v", "beef up", "arrive:v",
     ),
 }
 
@@ -202,6 +205,7 @@ GRENADE_WORDS = frozenset({"grenade"})
 FIRING_VERBS = frozenset("fire launch land hit strike fall rain target slam explode crash lob hurl shoot impact "
                           "pound struck".split())
 """Verbs that make a rocket, missile or shell an attack ("mortar rounds landed on a market")."""
+ASSAILANT_WORDS = frozenset("attacker assailant bandit raider kidnapper abductor gunman".split())
 ARMED_WORDS = frozenset(
     "troop soldier force army military militant rebel insurgent fighter militia militiaman guerrilla "
     "police policeman officer guard checkpoint base position post convoy patrol barrack garrison outpost "
@@ -211,19 +215,51 @@ CIVILIAN_WORDS = frozenset(
     "civilian villager resident man woman child boy girl people family farmer worker journalist teacher "
     "student pilgrim passenger shopper worshipper worshiper doctor nurse patient refugee trader driver "
     "protester demonstrator activist mourner herder fisherman official politician candidate "
-    "leader chief judge village home house school hospital market mosque church shop".split())
+    "leader chief judge village home house school hospital market mosque church shop ruler elder businessman "
+    "cleric imam pastor priest chairman".split())
 CROWD_CONTROL_WORDS = frozenset("tear teargas gas water cannon rubber baton disperse".split())
 PROTESTER_WORDS = frozenset("protester demonstrator protest demonstration rally marcher crowd".split())
+LABOUR_WORDS = frozenset("worker employee staff union unionist labour labor wage pay salary pension teacher doctor "
+                         "nurse driver miner docker dockworker farmer trucker student shopkeeper trader merchant "
+                         "transporter lawyer civil servant general hunger walkout striker strike-bound "
+                         "industrial nationwide shutdown".split())
+"""Words that make the noun "strike" a stoppage of work ("teachers' strike", "general strike") rather
+than a military strike ("condemned the strike" in a report of an air raid)."""
 PROTEST_LEMMAS = frozenset("protest protester demonstrate demonstration demonstrator rally march marcher sit-in "
                            "picket strike striker vigil block go-slow".split())
 """Lemmas that put a snippet in a protest ("activists who had blocked a motorway")."""
-RIOTER_WORDS = frozenset("mob vigilante crowd rioter resident villager youth supporter mourner".split())
+RIOTER_WORDS = frozenset("mob vigilante crowd rioter resident villager youth supporter mourner fan hooligan".split())
 """Subjects of violence that are no armed group: a riot (``Mob violence``, ``Violent demonstration`` in a protest)."""
+STATE_TARGET_WORDS = frozenset("police policeman officer gendarme station parliament congress senate assembly court "
+                               "palace ministry council hall government governor mayor embassy prefecture".split())
+"""Targets that make a crowd's violence a riot against the state (``Violent demonstration``: "threw stones at police")."""
+RECIPROCAL_WORDS = frozenset({"each", "another"})
+"""Objects of a crowd's violence between two sides ("pelted each other with stones": ``Mob violence``)."""
+GATHERING_VERBS = frozenset("gather assemble converge congregate sit stand march walk drive ride line rally camp "
+                            "parade".split())
+"""Verbs of people coming together or moving as a crowd; with a purpose clause of a demand ("drove tractors into
+Berlin to oppose cuts", "sat in the streets to demand") they report a protest."""
+PROTEST_PURPOSES = frozenset("demand oppose protest denounce condemn reject press push call urge decry criticize "
+                             "criticise voice express".split())
+"""Purpose verbs of a gathering that make it a protest ("gathered to demand", "marched to denounce")."""
+PROTEST_PROPS = frozenset("flower wreath candle banner placard sign flag portrait slogan sit-in vigil rally march "
+                          "protest picket".split())
+"""Objects of "lay", "hold", "carry", "wave" that make them protest acts ("laid flowers", "holding a sit-in")."""
+INTERVENTION_VERBS = frozenset("detain arrest disperse remove evict drag beat surround clear round take".split())
+"""Verbs of the police acting on a crowd: their object doing a protest act is a ``Protest with intervention``."""
+PROJECTILE_WORDS = frozenset("drone uav missile rocket projectile shahed shell".split())
+"""Things fired that air defence destroys or downs (``Disrupted weapons use``)."""
+REFLEXIVES = frozenset({"himself", "herself", "themselves"})
+"""Objects of "killing" that make an explosion a ``Suicide bomb`` ("killing himself and six soldiers")."""
+AGENT_NOUNS = frozenset("gunman mob vigilante kidnapper".split())
+"""Trigger nouns that name who acts: as the subject of an event verb in their clause they are no event of their own."""
 NON_STATE_WORDS = frozenset("rebel militant insurgent militia militiaman jihadist gunman gang bandit fighter separatist "
                             "al-shabaab isis isil iswap jnim taliban houthi m23 adf codeco kidnapper".split())
 STATE_WORDS = frozenset("police policeman officer soldier troop army military security gendarme gendarmerie guard "
                         "authority government force regime agent".split())
 LETHAL_WORDS = frozenset("kill dead death die killing live fatal lethal fatally".split())
+_LIVE_FIRE = re.compile(r"\blive (?:ammunition|fire|rounds?|bullets?)\b", re.IGNORECASE)
+"""Lethal force named as such: protesters fired on with it suffer ``Excessive force`` even with tear gas too."""
 WEAPON_WORDS = frozenset("weapon arm ammunition cache explosive rifle gun pistol bomb ied grenade rocket missile mine "
                          "mortar drone launcher ak-47 munition".split())
 GOVERNMENT_WORDS = frozenset("army troop soldier force government military police regime".split())
@@ -301,7 +337,7 @@ _IRREGULAR = {
     "shoot": ("shot",), "fight": ("fought",), "hit": ("hit",), "seize": ("seized",), "lay": ("laid",),
     "take": ("took", "taken"), "give": ("gave", "given"), "meet": ("met",), "hold": ("held",),
     "leave": ("left",), "set": ("set",), "break": ("broke", "broken"), "cut": ("cut",), "send": ("sent",),
-    "throw": ("threw", "thrown"), "blow": ("blew", "blown"), "build": ("built",), "stand": ("stood",),
+    "throw": ("threw", "thrown"), "come": ("came",), "blow": ("blew", "blown"), "build": ("built",), "stand": ("stood",),
     "find": ("found",), "burn": ("burnt",), "lob": ("lobbed",), "rebuff": ("rebuffed",), "go": ("went", "gone"),
     "forgive": ("forgave", "forgiven"), "sell": ("sold",), "slay": ("slew", "slain"), "stab": ("stabbed",),
     "nab": ("nabbed",), "ban": ("banned",), "shut": ("shut",), "spurn": ("spurned",), "swap": ("swapped",),
@@ -381,7 +417,7 @@ NON_EVENT_HEADS = frozenset(
     "helicopter aircraft jet plane submarine boat ship vehicle dog force squad unit group team leader "
     "organizer organiser movement site zone line capability weapon system rifle drone cell wing official "
     "agency organization organisation worker ministry minister spokesman spokeswoman source chief "
-    "commander agent".split())
+    "commander agent police gear".split())
 """Nouns that an event word modifies without being an event ("attack helicopter", "protest movement")."""
 
 
@@ -557,6 +593,8 @@ def _is_description(head: Token, kind: str) -> bool:
     by Iran", "the banned movement", "a wounded man")."""
     if head.dep_ == "amod":
         return True
+    if head.dep_ == "conj" and head.tag_ in ("VBN", "JJ") and head.head.dep_ in ("amod", "compound", "nmod"):
+        return True  # "attacks on U.S. and allied forces"
     if head.pos_ == "VERB" and head.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and any(
             c.dep_ == "det" for c in head.children):
         return True  # "evacuated the wounded"
@@ -861,11 +899,30 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     sent = ctx.sentence(span)
     who = _actor_words(head) if ctx.parsed else set()
     protest = bool(sentence & PROTEST_LEMMAS)
+    targets = _objects(head) if ctx.parsed else []
+    if ctx.parsed and " under " in lower:  # "a patrol came under fire": the subject is the target
+        targets = [t for t in [_subject(head)[0]] if t is not None]
+    target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
+    if ctx.parsed and head.lemma_.lower() in ("fight", "battle") and any(c.dep_ == "dobj" and c.lower_ == "way"
+                                                                          for c in head.children):
+        # "troops fought their way back into the town"
+        return "Government regains territory" if _state_actor(head) else "Non-state actor overtakes territory"
     if who & PROTESTER_WORDS - {"crowd"} and (kind != "Armed clash" or words & {"police", "security"}):
         return "Violent demonstration"
-    if who & RIOTER_WORDS and not who & (NON_STATE_WORDS | STATE_WORDS):
-        return "Violent demonstration" if protest or "rioter" in who else "Mob violence"
-    if words & SUICIDE_WORDS or sentence & {"suicide"} or "vest" in sentence and sentence & {"explosive", "bomb"}:
+    if ctx.parsed and _crowd(head):
+        of_targets = {w for t in targets for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                      for o in p.children if o.dep_ == "pobj" for w in (o.lemma_.lower(), o.lower_)}
+        if (target_words | of_targets) & (ARMED_WORDS | ASSAILANT_WORDS) - {"police", "policeman", "officer"}:
+            return "Armed clash"  # "vigilantes killed three of the attackers": a fight with armed men
+        opponents = target_words | {w for p in head.children if p.dep_ == "prep" and p.lower_ in ("with", "against")
+                                    for o in p.children if o.dep_ == "pobj"
+                                    for m in (o, *(c for c in o.children if c.dep_ == "compound"))
+                                    for w in (m.lemma_.lower(), m.lower_)}
+        against_state = opponents & (STATE_TARGET_WORDS | {"security", "soldier", "troop", "gendarmerie"}) \
+            and not target_words & RECIPROCAL_WORDS  # "clashed with police"
+        return "Violent demonstration" if protest or "rioter" in who or against_state else "Mob violence"
+    if words & SUICIDE_WORDS or sentence & {"suicide"} or "vest" in sentence and sentence & {"explosive", "bomb"} \
+            or ctx.parsed and _killed_self(sent, sentence):
         return "Suicide bomb"
     if ctx.search(CHEMICAL_AGENT, sent):
         return "Chemical weapon"
@@ -876,7 +933,8 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
         return "Disrupted weapons use"  # a bomb squad's controlled detonation
     if words & GRENADE_WORDS and not words & {"stun", "flash", "smoke"}:
         return "Grenade"
-    if words & {"unexploded", "ordnance", "landmine", "mine", "ied", "roadside"}:
+    if (words | (_cause_words(head) if ctx.parsed else set())) & {"unexploded", "ordnance", "landmine", "mine", "ied",
+                                                                 "roadside"}:
         return "Remote explosive/landmine/IED"
     if words & AIR_WORDS and not ctx.search(_WARNING_SHOTS, sent):
         return "Air/drone strike"
@@ -888,14 +946,15 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
         return "Remote explosive/landmine/IED"
     if words & {"rape", "sexual", "sexually"}:
         return "Sexual violence"
-    targets = _objects(head) if ctx.parsed else []
-    target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
     if (target_words | words) & PROTESTER_WORDS - {"crowd"} or words & PROTEST_LEMMAS and words & {"people", "man", "woman"}:
-        if sentence & LETHAL_WORDS and not sentence & CROWD_CONTROL_WORDS - {"gas"}:
+        if ctx.search(_LIVE_FIRE, sent) or sentence & LETHAL_WORDS and not sentence & CROWD_CONTROL_WORDS - {"gas"}:
             return "Excessive force against protesters"
         return "Protest with intervention"
     if words & CROWD_CONTROL_WORDS and protest:
         return "Protest with intervention"  # "fired tear gas to disperse protesters"
+    if lower.startswith("raid") and sentence & {"arrest", "detain", "custody"} and ctx.parsed and _state_actor(head) \
+            and not target_words & ARMED_WORDS:
+        return "Arrests"  # "police raided the party's offices and arrested 40 people"
     if target_words & ARMED_WORDS:
         return "Armed clash"
     if target_words & CIVILIAN_WORDS:
@@ -929,6 +988,8 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
                  for t in targets)
     if people or objects & (CIVILIAN_WORDS | ARMED_WORDS | {"suspect", "member", "missionary", "hostage", "elder",
                                                           "worker", "nurse", "priest", "smuggler", "trafficker"}):
+        if _crowd(head):
+            return "Mob violence"  # "residents seized a suspected thief and beat him"
         return "Arrests" if state else "Abduction/forced disappearance"
     if objects & WEAPON_WORDS:
         return "Disrupted weapons use"
@@ -955,11 +1016,122 @@ def _state_actor(head: Token) -> bool:
         t.ent_type_ in ("NORP", "GPE") for t in phrase)
 
 
+def _crowd(head: Token) -> bool:
+    """Whether the trigger's active subject is a crowd, not an armed group or the state ("residents",
+    "hundreds of football fans"; not "armed youths", "militia supporters", "a bomb in a club packed with fans")."""
+    subject, passive = _subject(head)
+    if subject is None or passive:
+        return False
+    nouns = [subject] + [o for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
+                         for o in p.children if o.dep_ == "pobj"]  # "hundreds of residents"
+    nouns += [c for t in nouns for c in t.conjuncts]
+    who = {w for t in nouns for m in [t, *t.children] if m is t or m.dep_ in ("amod", "compound", "nmod")
+           for w in (m.lemma_.lower(), m.lower_)}
+    return bool(who & RIOTER_WORDS) and not who & (NON_STATE_WORDS | STATE_WORDS | {"armed"})
+
+
+_HYPHENED = re.compile(r"\w+(?:-\w+)+")
+
+
+def _protest_act(verb: Token) -> bool:
+    """Whether a verb reports a protest act: protesting, gathering or marching ("people who tried to march"),
+    gathering or moving with a demand ("sitting in the streets to demand"), laying or holding tokens of
+    protest ("laid flowers", "holding a sit-in")."""
+    lemma = verb.lemma_.lower()
+    acts = PROTEST_LEMMAS | {"gather", "assemble", "mourn", "commemorate", "chant"}
+    if lemma in acts or any(c.dep_ == "xcomp" and c.lemma_.lower() in acts for c in verb.children):
+        return True
+    if lemma in GATHERING_VERBS and any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in PROTEST_PURPOSES
+                                        for c in verb.children):
+        return True
+    if lemma not in ("lay", "hold", "carry", "wave", "raise", "light", "stage"):
+        return False
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        words = {t.lemma_.lower() for t in obj.subtree}
+        words.update(_HYPHENED.findall(obj.doc[obj.left_edge.i:obj.right_edge.i + 1].text.lower()))  # "a sit-in"
+        if words & PROTEST_PROPS:
+            return True
+    return False
+
+
+def _protest_purpose(head: Token) -> bool:
+    """A demand in the purpose clause of a gathering by people who are no armed group: "farmers drove
+    tractors into Berlin to oppose cuts", "nurses formed a human chain to press for jobs"."""
+    verb = head.head
+    return (head.dep_ in ("advcl", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+            and verb.lemma_.lower() in GATHERING_VERBS
+            and not _actor_words(verb) & (STATE_WORDS | NON_STATE_WORDS | ARMED_WORDS))
+
+
+def _acted_on_nouns(head: Token) -> list[Token]:
+    """The trigger's objects and the nouns of their "of" phrases ("dozens of students")."""
+    objects = _objects(head)
+    return objects + [o for t in objects for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                      for o in p.children if o.dep_ == "pobj"]
+
+
+def _objects_protesting(head: Token) -> bool:
+    """Whether the people a trigger acts on are doing a protest act ("detained 160 people who tried to
+    march", "detained dozens of students holding a sit-in")."""
+    return any(c.dep_ in ("relcl", "acl") and _protest_act(c) for t in _acted_on_nouns(head) for c in t.children)
+
+
+def _intervened(verb: Token) -> bool:
+    """Whether the people doing a protest act are the object of the police's action ("police removed
+    supporters who were sitting in the streets to demand ...")."""
+    node = verb
+    for _ in range(4):
+        if node.dep_ in ("relcl", "acl"):
+            owner = node.head
+            if owner.dep_ == "pobj" and owner.head.lower_ == "of":
+                owner = owner.head.head  # "dozens of students holding ..."
+            action = owner.head
+            return owner.dep_ in ("dobj", "nsubjpass") and action.lemma_.lower() in INTERVENTION_VERBS and (
+                action.lemma_.lower() != "take" or any(c.lower_ == "away" for c in action.children))
+        if node.dep_ not in ("xcomp", "advcl", "conj"):
+            return False
+        node = node.head
+    return False
+
+
+def _killed_self(sent: Span, sentence: frozenset[str]) -> bool:
+    """An attacker killed by his own explosives: "rammed an explosives-packed truck into the gate, killing
+    himself and six soldiers"."""
+    def killed(t: Token) -> bool:  # "killing himself", "killing six soldiers and himself"
+        obj = t.head if t.dep_ == "conj" else t
+        return obj.dep_ == "dobj" and obj.head.lemma_.lower() in ("kill", "blow")
+
+    return bool(sentence & {"explosive", "explosives", "bomb", "explosion", "blast"}) and any(
+        t.lower_ in REFLEXIVES and killed(t) for t in sent)
+
+
+def _cause_words(head: Token) -> set[str]:
+    """Lower-case lemmas of the clauses and phrases that say how a harm came about ("wounded after
+    stepping on a mine", "killed by a roadside bomb"), without relative clauses."""
+    out = set()
+    for child in head.children:
+        if child.dep_ in ("advcl", "prep", "agent"):
+            out |= {t.lemma_.lower() for t in islice(child.subtree, 15)}
+    return out
+
+
 def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     """ACLED sub-event type of a trigger of ``kind`` in its context (None: not an event)."""
     words = _context_words(head, span, ctx)
     lower = span.text.lower()
     objects = _object_words(head, ctx) if ctx.parsed else words
+    if ctx.parsed and head.dep_ in ("nsubj", "nsubjpass") and head.head.i in ctx.trigger_heads \
+            and head.lemma_.lower() in AGENT_NOUNS \
+            and not any(t.text == ";" for t in head.doc[min(head.i, head.head.i):max(head.i, head.head.i)]):
+        return None  # "gunmen killed a chief": the verb is the event
+    if ctx.parsed and kind in _DESCRIPTIVE_KINDS and head.pos_ == "PROPN" and head.ent_type_ not in ("", "DATE", "TIME"):
+        return None  # a word of a name ("the Rapid Support Forces")
+    if ctx.parsed and kind in ("Demand", "Rejection", "Accusation") and _protest_purpose(head):
+        return "Protest with intervention" if _intervened(head) else "Peaceful protest"
+    if kind == "Demand" and objects & {"ransom"}:
+        return "Abduction/forced disappearance"  # "demanding a ransom", "a ransom was demanded"
+    if kind == "Aid" and lower.startswith("sen") and objects & PROJECTILE_WORDS:
+        return _violence_type("violence", head, span, ctx, words)  # "sent waves of drones at Odesa"
     if kind in ("violence", "Armed clash"):
         return _violence_type(kind, head, span, ctx, words)
     if kind in ("Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Air/drone strike", "Grenade"):
@@ -973,10 +1145,14 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
                 return None  # "missile defence", "a shell company": nothing fired
         if ctx.search(CHEMICAL_AGENT, ctx.sentence(span)):
             return "Chemical weapon"
-        if kind != "Grenade" and (words & SUICIDE_WORDS or sentence & {"suicide"}):
+        if kind != "Grenade" and (words & SUICIDE_WORDS or sentence & {"suicide"}
+                                  or ctx.parsed and _killed_self(ctx.sentence(span), sentence)):
             return "Suicide bomb"
         if kind == "Remote explosive/landmine/IED" and words & {"safely", "expert", "disposal", "defuse"}:
             return "Disrupted weapons use"
+        if lower.startswith(("set", "step")) and not objects & {"bomb", "charge", "ied", "mine", "landmine", "device",
+                                                                "explosive", "explosives"}:
+            return None  # "set off for Paris", "setting off explosions", "stepped on a toe"; not "stepped on a mine"
         return kind
     if kind == "Protest with intervention":
         sentence = _sentence_words(head, span, ctx)
@@ -986,20 +1162,32 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     if kind == "Peaceful protest":
         if span.text in MONTH_NAMES:
             return None  # "On 3 March 2022"
-        if lower.startswith("gather") and not words & {"demand", "protest", "chant", "slogan", "placard", "banner",
-                                                        "denounce", "oppose", "against", "call", "support"}:
+        said = words | (_cause_words(head) if ctx.parsed else set())  # "gathered outside the council against power cuts"
+        if lower.startswith("gather") and not said & {"demand", "protest", "chant", "slogan", "placard", "banner",
+                                                      "denounce", "oppose", "against", "call", "support"}:
             return None
         if lower in ("block", "blocked", "blocks", "blocking", "blockade") and not words & PROTESTER_WORDS | {"worker", "farmer", "student", "driver", "resident"}:
             return "Restrictions" if words & GOVERNMENT_WORDS else None
         if lower.startswith("strike") and words & (AIR_WORDS | SHELLING_WORDS | ARMED_WORDS | {"target", "position", "missile"}):
             return "Air/drone strike" if words & AIR_WORDS else "Shelling/artillery/missile attack" if words & SHELLING_WORDS else "Armed clash"
-        if words & {"disperse", "tear", "teargas", "arrest", "detain", "baton", "crack", "break"}:
+        if lower.startswith("strike") and not _sentence_words(head, span, ctx) & LABOUR_WORDS:
+            return None  # "condemned the strike": no sign of a stoppage of work
+        if words & {"disperse", "tear", "teargas", "arrest", "detain", "baton", "crack", "break"} \
+                or ctx.parsed and _intervened(head):
             return "Protest with intervention"
         if words & {"violent", "violently", "stone", "rock", "torch", "burn", "loot", "smash"}:
             return "Violent demonstration"
         return "Peaceful protest"
     if kind == "Government regains territory":
-        return kind
+        return None if objects & NOT_CAPTURED - {"point", "seat", "position"} else kind  # not "won back the title"
+    if kind == "Abduction/forced disappearance" and head.lemma_.lower() == "take" and ctx.parsed:
+        # "gunmen took away a former official"; "police took away people who had gathered"
+        sub = _seizure_type(head, ctx)
+        if sub == "Arrests" and _objects_protesting(head):
+            return "Protest with intervention"
+        return sub if sub in ("Arrests", "Abduction/forced disappearance", "Mob violence") else None
+    if kind == "Violent demonstration" and objects & RECIPROCAL_WORDS and not _sentence_words(head, span, ctx) & PROTEST_LEMMAS:
+        return "Mob violence"  # "groups pelted each other with stones"
     if kind == "Abduction/forced disappearance" and lower.startswith("hostage") and ctx.parsed:
         # "took four elders hostage", "held hostage"; not "freed two hostages"
         return kind if head.head.lemma_.lower() in ("take", "hold", "seize", "keep", "capture") else None
@@ -1009,15 +1197,22 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
             return _seizure_type(head, ctx)
         return "Government regains territory" if ctx.parsed and _state_actor(head) else kind
     if kind == "Looting/property destruction":
+        who = _actor_words(head) if ctx.parsed else set()
+        if lower.startswith("destr") and objects & PROJECTILE_WORDS and (
+                who & {"defence", "defense", "defender"} or any(c.lower_ == "over" for c in head.children)):
+            return "Disrupted weapons use"  # "air defence destroyed 21 drones over Kyiv"
         if lower.startswith(("destr", "demol", "raz", "burn", "torch", "set")) and not (objects | words) & PROPERTY_WORDS:
             return None  # "the destruction of Hamas's leadership"
-        who = _actor_words(head) if ctx.parsed else set()
-        if who & PROTESTER_WORDS - {"crowd"} or who & RIOTER_WORDS and not who & (NON_STATE_WORDS | STATE_WORDS):
-            protest = bool(_sentence_words(head, span, ctx) & PROTEST_LEMMAS) or who & {"rioter", "protester", "demonstrator"}
+        if who & PROTESTER_WORDS - {"crowd"} or ctx.parsed and _crowd(head):
+            protest = (bool(_sentence_words(head, span, ctx) & PROTEST_LEMMAS) or who & {"rioter", "protester", "demonstrator"}
+                       or objects & STATE_TARGET_WORDS)
             return "Violent demonstration" if protest else "Mob violence"
         return kind
+    if kind == "Arrests" and lower == "custody" and not (
+            head.head.lower_ == "into" if ctx.parsed else span.start > 0 and ctx.lower(span.start - 1) == "into"):
+        return None  # "took the writer into custody", not "died in custody"
     if kind == "Arrests" and ((words | objects) & PROTESTER_WORDS or objects & {"activist", "supporter", "striker", "marcher"}
-                              and _sentence_words(head, span, ctx) & PROTEST_LEMMAS):
+                              and _sentence_words(head, span, ctx) & PROTEST_LEMMAS or ctx.parsed and _objects_protesting(head)):
         return "Protest with intervention"  # ACLED: protesters arrested
     if kind == "Non-violent transfer of territory":
         if lower.startswith(("evacuat", "hand")):
@@ -1027,8 +1222,15 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
                 return "Aid"
             if lower.startswith("hand") and objects & {"suspect", "prisoner", "hostage", "detainee", "body", "criminal", "fugitive"}:
                 return "Release"
+            if lower.startswith("hand") and objects & (WEAPON_WORDS | {"rifle", "firearm"}):
+                return "Disarmament"  # "handed over 12 rifles"
         if lower.startswith(("leav", "left", "abandon", "relocat")) and not words & (BASE_WORDS | TERRITORY_WORDS | {"troop", "force"}):
             return None
+        left = [c for c in head.children if c.dep_ == "dobj"] if ctx.parsed and lower.startswith(("leav", "left")) else []
+        if left and not any(t.ent_type_ in ("GPE", "LOC", "FAC") or t.pos_ == "PROPN"
+                            or t.lemma_.lower() in TERRITORY_WORDS | BASE_WORDS | FEATURE_NOUNS | FACILITY_WORDS
+                            for t in left):
+            return None  # "left letters in villages", not "left the town"
         if lower.startswith(("withdr", "pull")) and words & {"support", "candidacy", "bill", "complaint", "suit", "offer", "application"}:
             return "Rejection"
         return kind
@@ -1040,10 +1242,32 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return kind if objects & {"tie", "ties", "relation", "relations", "embassy"} else None
     if kind == "Concession" and lower.startswith("grant") and objects & (AID_WORDS | {"asylum", "refuge"}):
         return "Aid"
-    if kind == "Deployment" and words & {"peacekeeper", "peacekeeping", "peace-keeping"}:
+    if kind == "Deployment" and lower.startswith("arriv"):
+        # troops arriving in a country or city; not a minister arriving, nor police arriving at the scene
+        if not ctx.parsed:
+            return None
+        subject, passive = _subject(head)
+        where = [o for p in head.children if p.dep_ == "prep" and p.lower_ == "in" for o in p.children if o.dep_ == "pobj"]
+        if subject is None or passive or subject.lemma_.lower() not in ARMED_WORDS | {"peacekeeper", "reinforcement",
+                                                                                      "contingent", "deployment"} \
+                or not any(o.ent_type_ in ("GPE", "LOC") for o in where):
+            return None
+    if kind == "Deployment" and (words | (_actor_words(head) if ctx.parsed else set())) & {
+            "peacekeeper", "peacekeeping", "peace-keeping"}:
         return "Aid"  # peacekeepers sent: military protection (PLOVER AID)
-    if kind == "Deployment" and lower.startswith(("strengthen", "bolster", "beef")) and not objects & ARMED_WORDS:
-        return None
+    if kind == "Deployment" and lower.startswith(("strengthen", "bolster", "beef")):
+        # troops, forces or security strengthened, not "strengthen the ability of the government"
+        strengthened = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+        what = ({w for t in strengthened + [c for t in strengthened for c in t.conjuncts]
+                 for m in [t, *t.children] if m is t or m.dep_ in ("amod", "compound")
+                 for w in (m.lemma_.lower(), m.lower_)} if ctx.parsed else words)
+        if not what & (ARMED_WORDS | {"security", "defence", "defense", "presence", "deployment"}):
+            return None
+    if kind == "Concession" and lower.startswith("allow") and ctx.parsed and head.dep_ == "advcl" and head.tag_ == "VBG":
+        return None  # a consequence, not an act: "a proposal ..., allowing them to keep their salaries"
+    if kind == "Disarmament" and lower.startswith("turn") and not (_actor_words(head) if ctx.parsed else words) & (
+            NON_STATE_WORDS | {"combatant", "member", "rebel", "fighter", "militant", "deserter"}):
+        return "Arrests"  # a suspect turned himself in; fighters who turn themselves in disarm
     if kind == "Peaceful protest" and head.head.lemma_.lower() in ("lodge", "file", "register", "deliver", "send"):
         return "Accusation"  # "lodged an official protest with Albania"
     if kind == "Disrupted weapons use":
@@ -1059,7 +1283,7 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return None if lower.startswith("lift") else kind
     if kind == "Restrictions" and lower.startswith("blockad") and words & (PROTESTER_WORDS | WORKER_WORDS):
         return "Peaceful protest"
-    if kind == "Aid" and lower.startswith("send"):
+    if kind == "Aid" and lower.startswith(("send", "sent")):
         if objects & {"troop", "soldier", "force", "warship", "unit", "police", "reinforcement", "army"}:
             return "Deployment"
         if objects & {"envoy", "delegation", "minister", "mission", "representative", "mediator"}:
@@ -1078,7 +1302,15 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return None  # "sign up for our newsletter"
     if kind == "Aid" and lower.startswith(("provid", "deliver", "suppl")) and not words & {"aid", "assistance", "support", "weapon", "arm", "food", "medicine", "supply", "equipment", "fund", "help", "relief", "shelter", "goods"}:
         return None
-    if kind == "Release" and lower.startswith("free") and not words & {"prisoner", "hostage", "detainee", "captive", "body", "remains", "property", "land", "territory", "refugee", "soldier"}:
+    if kind == "Release" and lower.startswith(("swap", "exchang")):
+        if (objects | words) & {"prisoner", "captive", "detainee", "pow", "hostage", "body", "soldier"}:
+            return "Agreement"  # a prisoner swap
+        if lower.startswith("exchang"):
+            return None  # "exchanged views"
+    if kind == "Release" and ctx.search(CHEMICAL_AGENT, ctx.sentence(span)) and (objects | words) & (
+            WEAPON_WORDS | SHELLING_WORDS | {"cloud", "gas", "smoke", "fume", "canister", "barrel"}):
+        return "Chemical weapon"  # "a shell released a chlorine-smelling cloud"
+    if kind == "Release" and lower.startswith("free") and not words & {"prisoner", "hostage", "detainee", "captive", "body", "remains", "property", "land", "territory", "refugee", "soldier", "kidnapper", "captor", "abductor"}:
         return None
     if kind == "Release" and lower.startswith("return") and (not objects or objects & {"fire", "home", "favor", "favour", "call", "power", "normal"}):
         return None
@@ -1129,8 +1361,8 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
                 return "intended", lemma
             if lemma in HYPOTHETICAL_HEADS:
                 return "hypothetical", lemma
-        if node.dep_ in ("ROOT", "ccomp", "parataxis") or node.head.i == node.i:
-            break
+        if node.dep_ in ("ROOT", "ccomp", "parataxis", "relcl") or node.head.i == node.i:
+            break  # a relative clause tells a fact of its noun ("stop drivers who were marching")
         if node is not head and node.lemma_.lower() in REPORTING_VERBS:
             break
         if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX"):
@@ -1203,7 +1435,10 @@ def _phrase(token: Token, ctx: _DocContext, floor: int = 0) -> str | None:
         if named is not None and named.pos_ == "PROPN":  # "leaders of Kataib Hezbollah"
             end = named.i + 1
     start = max(start, floor)
-    while start < token.i and doc[start].lower_ in QUANTIFIERS | {"'s", "’s"}:
+    # a name does not run across a line break ("... with the US. AP\nPresident Trump": a photo credit)
+    start = max([start] + [t.i + 1 for t in doc[start:token.i] if "\n" in t.text_with_ws])
+    end = min([end] + [t.i + (not t.is_space) for t in doc[token.i:end] if "\n" in t.text_with_ws])
+    while start < token.i and doc[start].lower_ in QUANTIFIERS | {"'s", "’s", "dead", "alive"}:  # "shot dead X"
         start += 1
     return _clean(doc[start:end].text)
 
@@ -1284,8 +1519,10 @@ def _actor_tokens(head: Token, ctx: _DocContext) -> tuple[Token | None, Token | 
         actor1, actor2 = (agent, subject) if passive else (subject, obj)
         actor2 = actor2 if actor2 is not None else _prep_actor(head, ("on", "against", "with", "at", "to"), ctx)
     else:
+        own_name = ctx.ent_at.get(head.i)  # a modifier inside the trigger's own entity names no actor ("Iran Weigh Disarmament")
         actor1 = _first(c for c in head.children if c.dep_ == "poss" or (
-            c.dep_ in ("compound", "amod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")))
+            c.dep_ in ("compound", "amod") and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
+            and (own_name is None or ctx.ent_at.get(c.i) is not own_name)))
         actor1 = actor1 if actor1 is not None else _prep_actor(head, ("by", "from"), ctx)
         between = _first(g for c in head.children if c.dep_ == "prep" and c.lower_ in ("between", "among")
                          for g in c.children if g.dep_ == "pobj")
@@ -1446,7 +1683,13 @@ def place_link_cost(place: Token, trigger: Token) -> int | None:
 def date_link_cost(time: Token, trigger: Token) -> int | None:
     """Cost of the dependency path between a time expression's head and an event trigger, as
     :func:`place_link_cost`; a date on the verb that reports the event ("officials said on Monday
-    that ...") counts, at a higher cost."""
+    that ...") counts, at a higher cost. An event told as what was done to a noun earlier ("passengers
+    kidnapped by separatists were released on Monday", "fighters who had deserted were arrested") does
+    not take the time of the clause around it."""
+    if trigger.dep_ in ("acl", "relcl") and (trigger.tag_ == "VBN" and trigger.dep_ == "acl"
+                                             or any(c.dep_ == "aux" and c.lower_ == "had" for c in trigger.children)) \
+            and not any(t.i == trigger.i for t in time.ancestors):
+        return None
     return _link_cost(time, trigger, temporal=True)
 
 
