@@ -303,3 +303,14 @@ def test_what_was_done_to_a_noun_earlier_keeps_its_own_time(nlp, text, trigger, 
     doc._.dct = "2025-03-06"
     events = {e["trigger"]: e for e in nlp(doc)._.events}
     assert events[trigger]["date_start"] == date_start
+
+
+@pytest.mark.parametrize("text, trigger, modality", [
+    ("Another option is to allow the fighters to join the army.", "allow", "hypothetical"),
+    ("The plan is to withdraw all troops by June.", "withdraw", "intended"),
+    ("Washington has pushed the government to cut ties with the group.", "cut ties", "hypothetical"),
+    ("The army forced the rebels to withdraw from the town.", "withdraw", "asserted"),
+])
+def test_an_option_a_plan_or_a_push_is_not_yet_an_event(nlp, text, trigger, modality):
+    events = {e["trigger"]: e["modality"] for e in nlp(text)._.events}
+    assert events[trigger] == modality

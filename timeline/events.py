@@ -290,7 +290,7 @@ INTENT_HEADS = frozenset(
     "weigh mull poised determined commit set going eager keen resolve".split())
 HYPOTHETICAL_HEADS = frozenset(
     "fear risk threat possibility prospect avoid prevent potential possible likely demand call urge ask "
-    "press pressure insist need condition plan scenario chance danger unless if warn warning rumour "
+    "press pressure push encourage insist need condition plan scenario chance danger unless if warn warning rumour "
     "rumor speculation proposal option must able".split())
 OCCURRENCE_VERBS = frozenset("happen occur take come begin start continue end resume".split())
 """Verbs whose subject is the event itself ("the attack happened", "fighting resumed")."""
@@ -1355,6 +1355,8 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             return "intended", "will"
         if node is not head and not by_subject:
             lemma = node.lemma_.lower()
+            if lemma == "be":  # "another option is to allow", "the plan is to withdraw"
+                lemma = next((c.lemma_.lower() for c in node.children if c.dep_ == "nsubj"), lemma)
             if lemma in NEGATING_HEADS and node.i < head.i:
                 return "negated", lemma
             if lemma in INTENT_HEADS:
