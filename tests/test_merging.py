@@ -846,3 +846,104 @@ def test_merging_targets_on_the_merging_set(part, min_f1):
     assert scores["false_merge_rate"] <= 0.02 and scores["f1"] >= min_f1, scores
     events = merge_events(mentions.drop(columns=["gold", "event"]), articles, stories)
     assert articles_without_events(events, articles) == []
+
+
+# ------------------------------------------------------------------------------------------
+# one article that tells two events of one kind (designed on holdout8's wrong merges)
+
+
+ABDUCTION = {"event_type": "Violence against civilians", "sub_event_type": "Abduction/forced disappearance",
+             "plover": "ASSAULT"}
+PUBLISHED = {"date_start": "2025-08-01", "date_end": "2025-08-25", "date_precision": "month",
+             "date_basis": "publication"}
+
+
+def told(article_id, sentences, specs):
+    """Mentions of one article: ``specs`` are (sentence number, trigger, fields); offsets from the text."""
+    starts = [sum(len(s) + 1 for s in sentences[:n]) for n in range(len(sentences))]
+    return pd.DataFrame([
+        mention(article_id, starts[n] + sentences[n].index(trigger), sentences[n], trigger=trigger,
+                sentence_start=starts[n], **fields)
+        for n, trigger, fields in specs])
+
+
+def events_of(mentions: pd.DataFrame) -> list[set]:
+    """The merged events as sets of triggers (``n:trigger``)."""
+    linked = link_mentions(mentions, {a: "story" for a in mentions["article_id"]})
+    names = [f"{s}:{t}" for s, t in zip(mentions["sentence_start"], mentions["trigger"])]
+    return sorted(({n for n, e in zip(names, linked) if e == event} for event in set(linked)), key=sorted)
+
+
+def test_an_event_named_in_retaliation_stays_apart_even_after_adjectives():
+    sentence = ("Rebels attacked a police post outside Kidal on Tuesday in retaliation for Monday's deadly "
+                "drone strike on a wedding.")
+    mentions = told("a", [sentence], [
+        (0, "attacked", {**CLASH, "date_text": "on Tuesday", "date_start": "2025-08-26", "date_end": "2025-08-26",
+                         "date_precision": "day", "date_basis": "relative_dct"}),
+        (0, "drone strike", {"date_text": "Monday's", "date_start": "2025-08-25", "date_end": "2025-08-25",
+                             "date_precision": "day", "date_basis": "relative_dct"}),
+    ])
+    assert len(events_of(mentions)) == 2
+
+
+def test_a_sentence_opening_separately_tells_another_event():
+    sentences = ["Fighting between rebels and militiamen in Kirkuk province killed nine fighters on Tuesday.",
+                 "Separately, rebels and militiamen exchanged fire near Kirkuk on Tuesday evening."]
+    day = {"date_start": "2025-10-14", "date_end": "2025-10-14", "date_precision": "day",
+           "date_basis": "relative_dct", "date_text": "on Tuesday"}
+    mentions = told("a", sentences, [(0, "Fighting", {**CLASH, **KIRKUK_PROVINCE, **day}),
+                                     (1, "exchanged fire", {**CLASH, **KIRKUK_CITY, **day})])
+    assert len(events_of(mentions)) == 2
+    # without the opening the two sentences tell one clash, the second placing it more precisely
+    mentions.loc[1, "sentence"] = sentences[1].replace("Separately, rebels", "Rebels")
+    assert len(events_of(mentions)) == 1
+
+
+def test_a_reference_with_a_modifier_is_the_event_told_with_that_word():
+    sentences = ["Rebels attacked an army post outside Lashio on Monday in retaliation for Sunday's deadly air "
+                 "raid on a market, the group said.",
+                 "The military said its troops had repelled the assault.",
+                 "The death toll from the market raid rose to 13, a rescue worker said."]
+    mentions = told("a", sentences, [
+        (0, "attacked", {**CLASH, "place_text": "Lashio", "date_text": "on Monday", "date_start": "2025-08-25",
+                         "date_end": "2025-08-25", "date_precision": "day", "date_basis": "relative_dct"}),
+        (0, "air raid", {"date_text": "Sunday's", "date_start": "2025-08-24", "date_end": "2025-08-24",
+                         "date_precision": "day", "date_basis": "relative_dct"}),
+        (1, "repelled", {**CLASH, **PUBLISHED}),
+        (2, "raid", {**CLASH, **PUBLISHED}),
+    ])
+    starts = [0, 0, len(sentences[0]) + 1, len(sentences[0]) + len(sentences[1]) + 2]
+    assert sorted(map(sorted, events_of(mentions))) == sorted([sorted({f"{starts[0]}:attacked", f"{starts[2]}:repelled"}),
+                                                             sorted({f"{starts[1]}:air raid", f"{starts[3]}:raid"})])
+
+
+def test_a_reference_is_the_event_told_with_its_noun():
+    sentences = ["Police arrested 18 suspects in dawn raids across the city on Wednesday.",
+                 "Hours later, a car bomb exploded outside the prison.",
+                 "Officials did not say whether the blast was linked to the raids."]
+    mentions = told("a", sentences, [
+        (0, "raids", {**ATTACK, **KIRKUK_CITY, "date_text": "on Wednesday", "date_start": "2025-08-20",
+                      "date_end": "2025-08-20", "date_precision": "day", "date_basis": "relative_dct"}),
+        (1, "car bomb", {**KIRKUK_CITY, **PUBLISHED, "place_text": None}),
+        (2, "blast", {**KIRKUK_CITY, **PUBLISHED, "place_text": None, "modality": "hypothetical"}),
+        (2, "raids", {**KIRKUK_CITY, **PUBLISHED, "place_text": None, "modality": "hypothetical"}),
+    ])
+    events = events_of(mentions)
+    assert len(events) == 2
+    assert {len(e) for e in events} == {2} and any({t.split(":")[1] for t in e} == {"raids"} for e in events)
+
+
+def test_the_kidnapping_is_the_abduction_not_the_grenade_told_between():
+    sentences = ["Gunmen abducted 27 bus passengers outside Bahir Dar on Friday, police said.",
+                 "Hours earlier, a hand grenade thrown into a cafe in Bahir Dar wounded three people.",
+                 "Police said on Saturday they had arrested four men suspected of taking part in the kidnapping."]
+    town = {"place_text": "Bahir Dar"}
+    mentions = told("a", sentences, [
+        (0, "abducted", {**ABDUCTION, **town, "date_text": "on Friday", "date_start": "2025-06-13",
+                         "date_end": "2025-06-13", "date_precision": "day", "date_basis": "relative_dct"}),
+        (1, "grenade", {**{k: v for k, v in GRENADE.items() if k != "trigger"}, **town, **PUBLISHED}),
+        (2, "kidnapping", {**ABDUCTION, "date_text": "on Saturday", "date_start": "2025-06-14",
+                           "date_end": "2025-06-14", "date_precision": "day", "date_basis": "relative_dct"}),
+    ])
+    events = events_of(mentions)
+    assert len(events) == 2 and any({t.split(":")[1] for t in e} == {"abducted", "kidnapping"} for e in events)

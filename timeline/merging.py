@@ -405,16 +405,17 @@ class _Mention:
     reference: bool
     names_stand_off_weapon: bool
     generic_reference: bool
+    noun: str | None
+    modifiers: frozenset
     place_in_between: bool
     retaliation_object: bool
-    later_sentence: bool
+    opens_new_event: bool
     place_elsewhere: bool
     told_as_earlier: bool
     quoted: bool
     toll: bool
     clause_numbers: frozenset
-    position: int = -1
-    antecedent: int | None = None
+    antecedent: "_Mention | None" = None
 
 
 _VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -476,10 +477,50 @@ _TOLL_WORDS = frozenset({"killed", "dead", "died", "wounded", "injured", "hurt"}
 injured") such a mention is the toll of the event told before it (:func:`_find_antecedents`)."""
 _GENERIC_NOUNS = frozenset({"attack", "attacks", "incident", "fighting", "clash", "clashes", "violence", "blast",
                             "explosion", "bombing", "shelling", "strike", "strikes", "raid", "raids", "ambush",
-                            "march", "protest", "rally", "demonstration"})
+                            "march", "protest", "rally", "demonstration", "kidnapping", "abduction", "assault"})
 """Event nouns that, after a determiner ("the attack", "the fighting", "the march"), refer back to an
 event told elsewhere rather than describe one."""
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "their"})
+_NOUN_SUB_EVENT_TYPES = {"kidnapping": "Abduction/forced disappearance", "abduction": "Abduction/forced disappearance",
+                         "shelling": "Shelling/artillery/missile attack"}
+"""Generic nouns that name one sub-event type ("the kidnapping" is an abduction, whatever else the
+article told before it; "the attack" or "the raid" may be a strike or a ground attack)."""
+
+
+def _noun(trigger: str | None) -> str | None:
+    """The trigger's last word without a plural "s" ("raids" and "raid" name one thing).
+
+    >>> _noun("air raids")
+    'raid'
+    """
+    words = _words(trigger)
+    return None if not words else words[-1][:-1] if words[-1].endswith("s") and len(words[-1]) > 3 else words[-1]
+
+
+_UNNAMING_WORDS = frozenset({"first", "second", "third", "last", "latest", "next", "previous", "same", "other",
+                             "recent", "new", "deadly", "major", "worst", "biggest", "fierce", "fiercest", "heavy",
+                             "renewed", "alleged", "suspected", "apparent", "whole", "entire", "initial"})
+"""Words before an event noun that rank or judge it rather than name it ("the first explosion")."""
+
+
+def _modifiers(sentence: str | None, sentence_start, trigger_start, trigger: str | None) -> frozenset:
+    """The word between a determiner and a generic noun that names the event ("the market raid",
+    "the prison blast"): such a reference is the event told with that word. Empty otherwise, and
+    for words that only rank or judge (:data:`_UNNAMING_WORDS`: "the first explosion").
+
+    >>> sorted(_modifiers("The toll from the market raid rose.", 0, 25, "raid"))
+    ['market']
+    >>> sorted(_modifiers("Turkey backs the rebel groups fighting Assad.", 0, 30, "fighting"))
+    []
+    """
+    words = _words(trigger)
+    if not words or words[-1] not in _GENERIC_NOUNS:
+        return frozenset()
+    before = _words_before(sentence, sentence_start, trigger_start)[-2:]
+    if len(before) < 2 or before[0] not in _DETERMINERS or before[1] in _UNNAMING_WORDS \
+            or len(before[1]) < 3 or not before[1].isalpha():
+        return frozenset()
+    return frozenset(before[1:])
 
 
 def _generic_reference(sentence: str | None, sentence_start, trigger_start, trigger: str | None) -> bool:
@@ -503,15 +544,17 @@ NEAR_DUPLICATE_SENTENCES = 0.5
 def _separate_actions(a: _Mention, b: _Mention) -> bool:
     """Whether two asserted violent mentions of different sentences are different actions: one of a
     :data:`STAND_OFF_SUB_EVENT_TYPES` type, the other of a :data:`GROUND_SUB_EVENT_TYPES` type in a
-    sentence that names no weapon fired from afar and not a generic reference back ("condemned the
-    attack", :func:`_generic_reference`), and the sentences are not rewrites of one sentence (stem
+    sentence that names no weapon fired from afar and not a reference back ("condemned the
+    attack", :func:`_generic_reference`; "the market raid", :func:`_modifiers`), and the sentences
+    are not rewrites of one sentence (stem
     Jaccard below :data:`NEAR_DUPLICATE_SENTENCES`). Threats and plans are left to the other tests:
     "the threat of airstrikes" and "to avoid being targeted" are one threat however each is typed."""
     if a.modality != "asserted" or b.modality != "asserted":
         return False
     for remote, ground in ((a, b), (b, a)):
         if (remote.sub_event_type in STAND_OFF_SUB_EVENT_TYPES and ground.sub_event_type in GROUND_SUB_EVENT_TYPES
-                and not ground.names_stand_off_weapon and not ground.generic_reference and not ground.toll
+                and not ground.names_stand_off_weapon and not (ground.generic_reference or ground.modifiers)
+                and not ground.toll
                 and _jaccard(a.sentence_stems, b.sentence_stems) < NEAR_DUPLICATE_SENTENCES):
             return True
     return False
@@ -526,12 +569,16 @@ _REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condem
                              "denounced", "decry", "decrying", "decried"}) | _RETALIATION_WORDS
 """Words that, just before a trigger, make its event what a protest or statement reacts to ("marched
 to protest against the drone strike"), not a part of it."""
-_LATER_SENTENCE = re.compile(
-    r"(?:(?:(?:a\s+few|several|\d+|an?|[a-z]+)\s+)?(?:hours|days?)\s+later|later\s+that\s+(?:night|evening)|"
-    r"that\s+night|overnight|the\s+(?:next|following)\s+(?:day|morning|night|evening))\b", re.IGNORECASE)
-"""A sentence opening that moves the telling to a later time ("Hours later, US warplanes bombed...",
-"Overnight, the house ... was torched", "The next day"): what it tells is another action than the
-events told before it in the article (the strike on the attackers, the retaliation, the curfew)."""
+_NEW_EVENT_OPENING = re.compile(
+    r"(?:(?:(?:a\s+few|several|\d+|an?|[a-z]+)\s+)?(?:hours|days?)\s+(?:later|earlier)|"
+    r"(?:later|earlier)\s+that\s+(?:day|morning|afternoon|night|evening)|"
+    r"that\s+night|overnight|the\s+(?:next|following|previous)\s+(?:day|morning|night|evening)|"
+    r"separately|elsewhere|in\s+(?:a\s+separate|another)\s+(?:incident|attack|development))\b", re.IGNORECASE)
+"""A sentence opening that moves the telling to another time ("Hours later, US warplanes
+bombed...", "Overnight, the house ... was torched", "The next day", "Hours earlier, a grenade ...")
+or says outright that it tells another event ("Separately, ...", "Elsewhere, ...", "In a separate
+incident, ..."): what it tells is another action than the events told before it in the article
+(the strike on the attackers, the retaliation, the curfew, a clash in another town)."""
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+(?:,[^,—]{1,40})?\s+(?:—|–|--)\s*")
 """A dateline before the first sentence ("GAGNOA, Ivory Coast — ")."""
 _ELSEWHERE_WORDS = frozenset({"nearby", "neighbouring", "neighboring"})
@@ -608,38 +655,61 @@ def _quoted(sentence: str | None, sentence_start, trigger_start) -> bool:
     return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
+def _antecedent(m: _Mention, before: list[_Mention]) -> _Mention | None:
+    """The event a reference back or toll ``m`` refers to, among the mentions told before it in its
+    article (``before``, in telling order): for a reference with a modifier ("the market raid"), the
+    last mention of its family told in an earlier sentence with that word ("an air raid on a
+    market"); for a generic reference, the last mention told with its noun ("the raids": "dawn
+    raids"), or none when that mention is of another family (the reference is typed wrong); else the
+    last mention of its family that is not what a reaction, retaliation or "after" names, of the
+    sub-event type its noun names if any (:data:`_NOUN_SUB_EVENT_TYPES`: "the kidnapping" is the
+    abduction, not the grenade attack told after it)."""
+    family = [c for c in before if c.kind == m.kind]
+    if m.modifiers:
+        named = [c for c in family if m.modifiers & c.sentence_words and c.sentence_start != m.sentence_start]
+        return named[-1] if named else None
+    if m.generic_reference:
+        named = [c for c in before if c.noun == m.noun]
+        if named:
+            return named[-1] if named[-1].kind == m.kind else None
+    family = [c for c in family if not (c.object_of_reaction or c.retaliation_object or c.told_as_earlier)]
+    if m.generic_reference and m.noun in _NOUN_SUB_EVENT_TYPES:
+        family = [c for c in family if c.sub_event_type == _NOUN_SUB_EVENT_TYPES[m.noun]] or family
+    return family[-1] if family else None
+
+
 def _find_antecedents(prepared: list[_Mention]) -> None:
-    """Give each generic reference back ("condemned the attack", :func:`_generic_reference`) and
-    each bare toll ("Two crew members were injured", :data:`_TOLL_WORDS`) its antecedent: the
-    mention of its family (:func:`_family`) told last before it in its article (in an earlier
-    sentence when the reference is itself what a reaction, retaliation or follow-up cue names:
-    "calling the raids a response to the attack"), that is itself a description (not a reference or
-    a toll, not what such a cue or "after" names, not in a quotation). News writes "the attack" for
-    the event it has just told, so the reference takes that event's modality, date and place (its
-    own are the statement's: "The government in Baghdad condemned the attack on Thursday"; "whether
-    the attack was carried out by a gang" questions the culprit, not the attack), and the pair
-    scores as one sentence in :func:`_pair_score`. Changes ``prepared`` in place."""
-    told: dict[tuple, list[_Mention]] = {}
-    for n, m in enumerate(prepared):
-        m.position = n
-        told.setdefault((m.article_id, m.kind), []).append(m)
+    """Give each generic reference back ("condemned the attack", :func:`_generic_reference`), each
+    reference with modifiers ("the market raid", :func:`_modifiers`) and each bare toll ("Two crew
+    members were injured", :data:`_TOLL_WORDS`) its antecedent (:func:`_antecedent`) among the
+    mentions told before it in its article (in an earlier sentence when the reference is itself
+    what a reaction, retaliation or follow-up cue names: "calling the raids a response to the
+    attack"), that are themselves descriptions (not a reference or a toll, not in a quotation). News
+    writes "the attack" for the event it has just told, so the reference takes that event's
+    modality, date and place (its own are the statement's: "The government in Baghdad condemned
+    the attack on Thursday"; "whether the attack was carried out by a gang" questions the culprit,
+    not the attack), and the pair scores as one sentence in :func:`_pair_score`. Changes
+    ``prepared`` in place."""
+    told: dict[str, list[_Mention]] = {}
+    for m in prepared:
+        told.setdefault(m.article_id, []).append(m)
     for mentions in told.values():
         mentions.sort(key=lambda m: (m.sentence_start is None, m.sentence_start or 0, m.trigger_start or 0,
-                                     m.geonameid or "", sorted(m.place_words)))  # a total order: row order never matters
+                                     m.kind or "", m.geonameid or "", sorted(m.place_words)))  # a total order
         for m in mentions:
-            if not (m.generic_reference or m.toll) or m.sentence_start is None:
+            if not (m.generic_reference or m.modifiers or m.toll) or m.sentence_start is None:
                 continue
             answered = m.object_of_reaction or m.retaliation_object or m.reference
             before = [c for c in mentions if c.sentence_start is not None and (
                           c.sentence_start < m.sentence_start or not answered and c.sentence_start == m.sentence_start
                           and c.trigger_start is not None and m.trigger_start is not None
                           and c.trigger_start < m.trigger_start)
-                      and not (c.generic_reference or c.toll or c.object_of_reaction or c.retaliation_object
-                               or c.reference or c.told_as_earlier or c.quoted)]
-            if before:
-                m.antecedent = before[-1].position
+                      and not (c.generic_reference or c.modifiers or c.toll or c.reference or c.quoted)]
+            antecedent = _antecedent(m, before)
+            if antecedent is not None:
+                m.antecedent = antecedent
                 for column in _RESOLVED_BY_ANTECEDENT:
-                    setattr(m, column, getattr(before[-1], column))
+                    setattr(m, column, getattr(antecedent, column))
 
 
 def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -665,34 +735,65 @@ def _words_before(sentence: str | None, sentence_start, start) -> list[str]:
     return _words(sentence[:max(0, int(start) - int(sentence_start))])
 
 
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:()\"“”—–]")
+_CLAUSE_WORDS = frozenset({"and", "or", "but", "as", "while", "when", "whereas", "which", "who", "where"})
+PHRASE_WORDS = 5
+"""How many words before a trigger may belong to the phrase that introduces it ("in retaliation for
+Sunday's deadly air raid": the air raid is what the attack answers)."""
+
+
+def _phrase_before(sentence: str | None, sentence_start, start, limit: int = PHRASE_WORDS) -> list[str]:
+    """The last ``limit`` words before document offset ``start`` in the trigger's own phrase: after
+    the last comma, bracket, quotation mark or dash and the last clause word ("and", "which" ...).
+
+    >>> _phrase_before("Police fired tear gas and protesters marched against the deadly strike.", 0, 64)
+    ['protesters', 'marched', 'against', 'the', 'deadly']
+    >>> _phrase_before("In response to the attack, jets bombed the camp.", 0, 32)
+    ['jets']
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
+        return []
+    text = sentence[:max(0, int(start) - int(sentence_start))]
+    cut = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(text)]
+    words = _words(text[cut[-1] if cut else 0:])
+    breaks = [n for n, w in enumerate(words) if w in _CLAUSE_WORDS]
+    return words[breaks[-1] + 1 if breaks else 0:][-limit:]
+
+
 def _object_of_reaction(sentence: str | None, sentence_start, trigger_start) -> bool:
-    """Whether one of the three words before the trigger is a :data:`_REACTION_WORDS` word.
+    """Whether a word of the phrase before the trigger (:func:`_phrase_before`) is a
+    :data:`_REACTION_WORDS` word.
 
     >>> _object_of_reaction("Hundreds marched to protest against the drone strike.", 0, 40)
     True
     """
-    return any(w in _REACTION_WORDS for w in _words_before(sentence, sentence_start, trigger_start)[-3:])
+    return any(w in _REACTION_WORDS for w in _phrase_before(sentence, sentence_start, trigger_start))
 
 
 def _retaliation_object(sentence: str | None, sentence_start, trigger_start) -> bool:
-    """Whether one of the three words before the trigger is a :data:`_RETALIATION_WORDS` word.
+    """Whether a word of the phrase before the trigger (:func:`_phrase_before`) is a
+    :data:`_RETALIATION_WORDS` word.
 
     >>> _retaliation_object("US jets bombed launch sites in response to the attack.", 0, 47)
     True
+    >>> _retaliation_object("They attacked in retaliation for Sunday's deadly air raid.", 0, 49)
+    True
     """
-    return any(w in _RETALIATION_WORDS for w in _words_before(sentence, sentence_start, trigger_start)[-3:])
+    return any(w in _RETALIATION_WORDS for w in _phrase_before(sentence, sentence_start, trigger_start))
 
 
-def _later_sentence(sentence: str | None) -> bool:
-    """Whether the sentence opens with a :data:`_LATER_SENTENCE` cue (after a dateline or not).
+def _opens_new_event(sentence: str | None) -> bool:
+    """Whether the sentence opens with a :data:`_NEW_EVENT_OPENING` cue (after a dateline or not).
 
-    >>> _later_sentence("Hours later, US warplanes bombed drone launch sites.")
+    >>> _opens_new_event("Hours later, US warplanes bombed drone launch sites.")
+    True
+    >>> _opens_new_event("Separately, rebels and militiamen exchanged fire near Kayna.")
     True
     """
     if not isinstance(sentence, str):
         return False
     opening = _DATELINE.sub("", sentence.strip()).lstrip("\"'“ ")
-    return _LATER_SENTENCE.match(opening) is not None
+    return _NEW_EVENT_OPENING.match(opening) is not None
 
 
 def _place_elsewhere(sentence: str | None, sentence_start, place_start) -> bool:
@@ -931,9 +1032,11 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         names_stand_off_weapon=any(_STAND_OFF_WORD.fullmatch(w) for w in _words(row.get("sentence"))),
         place_in_between=_place_in_between(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
         retaliation_object=_retaliation_object(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start")),
-        later_sentence=_later_sentence(row.get("sentence")),
+        opens_new_event=_opens_new_event(row.get("sentence")),
         place_elsewhere=_place_elsewhere(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
         generic_reference=generic,
+        noun=_noun(row.get("trigger")),
+        modifiers=frozenset() if generic else _modifiers(sentence, sentence_start, trigger_start, row.get("trigger")),
         told_as_earlier=_told_as_earlier(sentence, sentence_start, trigger_start),
         quoted=_quoted(sentence, sentence_start, trigger_start),
         toll=bool(trigger) and trigger[-1] in _TOLL_WORDS and all(
@@ -1051,7 +1154,8 @@ def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
     event), ``"distant"`` (families only linked through others: arrests and tear gas at one
     protest) or None (never one event: a threat and the attack that may follow are two records;
     a protest and the strike it protests against)."""
-    if same_sentence and (a.reference != b.reference or a.retaliation_object != b.retaliation_object):
+    if same_sentence and (a.reference != b.reference or a.retaliation_object != b.retaliation_object
+                          or a.generic_reference and b.generic_reference and a.noun != b.noun):
         return None  # "clashed on Friday, three days after the raid": the raid is another event; so is
         # the attack that "raids in response to the attack" answer, even of the same kind
     if a.kind == b.kind:
@@ -1070,8 +1174,9 @@ def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
 
 def _told_apart(a: _Mention, b: _Mention, place: str | None) -> bool:
     """Whether one story tells the two mentions as different events: in one article, the later one's
-    sentence opens with a move to a later time (:data:`_LATER_SENTENCE`: "Hours later, US warplanes
-    bombed...") and is not a reference back ("Hours later, the group claimed the attack"), or the
+    sentence opens with a move to another time or event (:data:`_NEW_EVENT_OPENING`: "Hours later, US
+    warplanes bombed...", "Separately, ...") and is not a reference back ("Hours later, the group
+    claimed the attack"), or the
     later one's place is introduced as another place ("In nearby Mukono, police dispersed a march")
     and the earlier one writes no place of its own (it is about the place told before); or, in
     one story, one mention's place is introduced as another place ("In nearby Mehar, families staged
@@ -1080,7 +1185,7 @@ def _told_apart(a: _Mention, b: _Mention, place: str | None) -> bool:
     if a.article_id == b.article_id and None not in (a.sentence_start, b.sentence_start) \
             and a.sentence_start != b.sentence_start:
         later, earlier = (a, b) if a.sentence_start > b.sentence_start else (b, a)
-        if later.later_sentence and not (later.generic_reference or later.object_of_reaction or later.reference):
+        if later.opens_new_event and not (later.generic_reference or later.object_of_reaction or later.reference):
             return True
         if later.place_elsewhere and earlier.place_inherited:
             return True  # "Several were injured in scuffles. In nearby Mukono, police dispersed a march":
@@ -1099,10 +1204,17 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     ``part`` links) one story. Without it, and for ``distant`` kinds, the pair is *neutral*: it
     scores ``average_margin``, so it never merges two mentions itself and neither helps nor blocks
     the join of two clusters that other pairs link."""
+    for reference, other in ((a, b), (b, a)):
+        told = reference.antecedent
+        if told is not None and told is not other and told.article_id == other.article_id \
+                and _pair_score(told, other, settings) is None:
+            return None  # a reference back is its antecedent's event: "the market raid" cannot join
+            # the attack its article tells apart from the raid
     same_sentence = (a.article_id == b.article_id and a.sentence_start is not None
                      and a.sentence_start == b.sentence_start)
     kinds = _kind_relation(a, b, same_sentence)
-    if kinds is None or not same_sentence and _separate_actions(a, b):
+    anaphora = a.antecedent is b or b.antecedent is a  # one event, however each is typed
+    if kinds is None or not (same_sentence or anaphora) and _separate_actions(a, b):
         return None  # an air strike on the attackers is another event than their ambush
     dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
     if dates is None:
@@ -1115,7 +1227,6 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     place = _place_relation(a, b)
     if place is None or kinds != "same" and place == "differ" or _told_apart(a, b, place):
         return None
-    anaphora = a.antecedent == b.position or b.antecedent == a.position
     similarity = 1.0 if same_sentence or anaphora else _jaccard(a.sentence_stems, b.sentence_stems)
     same_story = a.story_id is not None and a.story_id == b.story_id
     if kinds == "distant" or kinds != "same" and similarity < settings.min_related_text and not (
