@@ -267,6 +267,7 @@ def test_the_noun_strike_is_a_stoppage_of_work_only_among_workers(nlp, text, exp
     ("Officers raided the party's headquarters overnight and arrested 40 people.", "Arrests"),
     ("Police raided a house in Kano and detained three suspects.", "Arrests"),
     ("Gunmen raided a village and abducted 20 people.", "Attack"),
+    ("Police detained 12 suspected smugglers in overnight raids across the port city.", "Arrests"),
 ])
 def test_a_raid_by_the_police_that_ends_in_arrests_is_arrests(nlp, text, expected):
     assert next(e["sub_event_type"] for e in nlp(text)._.events if e["trigger"].startswith("raid")) == expected

@@ -952,9 +952,10 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
         return "Protest with intervention"
     if words & CROWD_CONTROL_WORDS and protest:
         return "Protest with intervention"  # "fired tear gas to disperse protesters"
-    if lower.startswith("raid") and sentence & {"arrest", "detain", "custody"} and ctx.parsed and _state_actor(head) \
-            and not target_words & ARMED_WORDS:
-        return "Arrests"  # "police raided the party's offices and arrested 40 people"
+    if lower.startswith("raid") and ctx.parsed and not target_words & ARMED_WORDS and (
+            sentence & {"arrest", "detain", "custody"} and _state_actor(head)
+            or head.dep_ == "pobj" and head.head.head.lemma_.lower() in ("arrest", "detain")):
+        return "Arrests"  # "police raided the party's offices and arrested 40"; "detained 18 in dawn raids"
     if target_words & ARMED_WORDS:
         return "Armed clash"
     if target_words & CIVILIAN_WORDS:
