@@ -315,3 +315,9 @@ def test_what_was_done_to_a_noun_earlier_keeps_its_own_time(nlp, text, trigger, 
 def test_an_option_a_plan_or_a_push_is_not_yet_an_event(nlp, text, trigger, modality):
     events = {e["trigger"]: e["modality"] for e in nlp(text)._.events}
     assert events[trigger] == modality
+
+
+def test_aircraft_just_before_the_verb_make_an_air_strike_when_the_parse_loses_the_subject(nlp):
+    text = "As the rebels fled towards the hills, air force jets bombed their trucks, the army said."
+    assert next(e["sub_event_type"] for e in nlp(text)._.events if e["trigger"] == "bombed") == "Air/drone strike"
+    assert kinds(nlp, "Militants bombed a bus station in the city.") == ["Remote explosive/landmine/IED"]

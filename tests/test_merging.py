@@ -947,3 +947,46 @@ def test_the_kidnapping_is_the_abduction_not_the_grenade_told_between():
     ])
     events = events_of(mentions)
     assert len(events) == 2 and any({t.split(":")[1] for t in e} == {"abducted", "kidnapping"} for e in events)
+
+
+def _on(day: str, text: str) -> dict:
+    return {"date_text": text, "date_start": day, "date_end": day, "date_precision": "day", "date_basis": "relative_dct"}
+
+
+MARCH = {k: v for k, v in PROTEST.items() if k != "trigger"}
+
+
+def test_one_article_dating_two_actions_on_different_days_tells_two_events():
+    sentences = ["Hundreds rallied in Nairobi on Saturday to demand the release of students held since the march.",
+                 "On Friday, students held a march in Nairobi that police broke up with tear gas."]
+    mentions = told("a", sentences, [
+        (0, "rallied", {**MARCH, **NAIROBI, **_on("2025-09-20", "on Saturday")}),
+        (1, "march", {**MARCH, **NAIROBI, **_on("2025-09-19", "on Friday")}),
+    ])
+    assert len(events_of(mentions)) == 2
+    other = told("b", ["Police broke up a march in Nairobi on Friday."],
+                 [(0, "march", {**MARCH, **NAIROBI, **_on("2025-09-20", "on Friday")})])
+    mentions = pd.concat([mentions.iloc[[1]], other], ignore_index=True)
+    assert len(events_of(mentions)) == 1  # across outlets a day apart is still the reporting slack
+
+
+def test_earlier_the_same_day_opens_another_event():
+    sentences = ["Gunmen attacked a bus outside Kirkuk on Monday, killing three passengers.",
+                 "Earlier the same day, gunmen attacked a checkpoint outside Kirkuk."]
+    mentions = told("a", sentences, [
+        (0, "attacked", {**ATTACK, **KIRKUK_CITY, **_on("2025-09-15", "on Monday")}),
+        (1, "attacked", {**ATTACK, **_on("2025-09-15", "Earlier the same day")}),
+    ])
+    assert len(events_of(mentions)) == 2
+
+
+def test_an_event_named_by_its_day_is_no_antecedent_of_the_next_reference():
+    sentences = ["Hundreds gathered in Nairobi on Saturday to demand the release of students held after Friday's march.",
+                 "The rally was peaceful."]
+    mentions = told("a", sentences, [
+        (0, "gathered", {**MARCH, **NAIROBI, **_on("2025-09-20", "on Saturday")}),
+        (0, "march", {**MARCH, **_on("2025-09-19", "Friday's")}),
+        (1, "rally", {**MARCH, **PUBLISHED}),
+    ])
+    assert {frozenset(t.split(":")[1] for t in e) for e in events_of(mentions)} == {
+        frozenset({"gathered", "rally"}), frozenset({"march"})}

@@ -936,8 +936,9 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     if (words | (_cause_words(head) if ctx.parsed else set())) & {"unexploded", "ordnance", "landmine", "mine", "ied",
                                                                  "roadside"}:
         return "Remote explosive/landmine/IED"
-    if words & AIR_WORDS and not ctx.search(_WARNING_SHOTS, sent):
-        return "Air/drone strike"
+    before = {w for i in range(max(sent.start, span.start - 3), span.start) for w in ctx.token_words(i)}
+    if (words | before) & AIR_WORDS and not ctx.search(_WARNING_SHOTS, sent):
+        return "Air/drone strike"  # "air force jets bombed", even when the parser loses the subject
     if words & (SHELLING_WORDS - ({"cannon"} if "water" in words else set())) or lower.startswith("bombard"):
         return "Shelling/artillery/missile attack"  # a cannon, not a water cannon
     if kind == "Armed clash":

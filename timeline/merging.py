@@ -412,6 +412,7 @@ class _Mention:
     opens_new_event: bool
     place_elsewhere: bool
     told_as_earlier: bool
+    named_by_its_day: bool
     quoted: bool
     toll: bool
     clause_numbers: frozenset
@@ -571,7 +572,7 @@ _REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condem
 to protest against the drone strike"), not a part of it."""
 _NEW_EVENT_OPENING = re.compile(
     r"(?:(?:(?:a\s+few|several|\d+|an?|[a-z]+)\s+)?(?:hours|days?)\s+(?:later|earlier)|"
-    r"(?:later|earlier)\s+that\s+(?:day|morning|afternoon|night|evening)|"
+    r"(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:day|morning|afternoon|night|evening)|"
     r"that\s+night|overnight|the\s+(?:next|following|previous)\s+(?:day|morning|night|evening)|"
     r"separately|elsewhere|in\s+(?:a\s+separate|another)\s+(?:incident|attack|development))\b", re.IGNORECASE)
 """A sentence opening that moves the telling to another time ("Hours later, US warplanes
@@ -672,7 +673,8 @@ def _antecedent(m: _Mention, before: list[_Mention]) -> _Mention | None:
         named = [c for c in before if c.noun == m.noun]
         if named:
             return named[-1] if named[-1].kind == m.kind else None
-    family = [c for c in family if not (c.object_of_reaction or c.retaliation_object or c.told_as_earlier)]
+    family = [c for c in family if not (c.object_of_reaction or c.retaliation_object or c.told_as_earlier
+                                        or c.named_by_its_day)]
     if m.generic_reference and m.noun in _NOUN_SUB_EVENT_TYPES:
         family = [c for c in family if c.sub_event_type == _NOUN_SUB_EVENT_TYPES[m.noun]] or family
     return family[-1] if family else None
@@ -825,6 +827,23 @@ an earlier event."""
 _ANTECEDENT_WORDS = frozenset({"after", "following", "since"})
 """Words that, just before a trigger, make its event what the sentence's own event followed ("were
 released on Monday following negotiations led by church leaders")."""
+
+
+_DAY_POSSESSIVE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+                             r"today|week|month|year|night)['’]s(?:\s+\S+)?$", re.IGNORECASE)
+"""A day written as the event's owner just before its trigger ("Friday's protest", "last week's
+deadly attack"): the sentence refers to an event told elsewhere, not to the one it tells."""
+
+
+def _raw_words_before(sentence: str | None, sentence_start, start) -> list[str]:
+    """The whitespace-separated words of the sentence before document offset ``start``, as written.
+
+    >>> _raw_words_before("They met after Friday's protest.", 0, 24)
+    ['They', 'met', 'after', "Friday's"]
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
+        return []
+    return sentence[:max(0, int(start) - int(sentence_start))].split()
 
 
 def _told_as_earlier(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -1038,6 +1057,7 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         noun=_noun(row.get("trigger")),
         modifiers=frozenset() if generic else _modifiers(sentence, sentence_start, trigger_start, row.get("trigger")),
         told_as_earlier=_told_as_earlier(sentence, sentence_start, trigger_start),
+        named_by_its_day=bool(_DAY_POSSESSIVE.search(" ".join(_raw_words_before(sentence, sentence_start, trigger_start)[-3:]))),
         quoted=_quoted(sentence, sentence_start, trigger_start),
         toll=bool(trigger) and trigger[-1] in _TOLL_WORDS and all(
             _missing(row.get(c)) for c in ("actor1", "place_text", "date_text")),
@@ -1217,8 +1237,10 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     if kinds is None or not (same_sentence or anaphora) and _separate_actions(a, b):
         return None  # an air strike on the attackers is another event than their ambush
     dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
-    if dates is None:
-        return None
+    if dates is None or dates == "near" and a.article_id == b.article_id and not anaphora \
+            and a.start == a.end and b.start == b.end:
+        return None  # one article dating two actions on different days ("gathered on Saturday to
+        # demand the release of students detained during Friday's protest") tells two events
     if (a.article_id == b.article_id and a.trigger_start is not None and a.trigger_start == b.trigger_start
             and (a.geonameid, a.place_words) != (b.geonameid, b.place_words)
             and not (a.place_in_between and b.place_in_between)):
