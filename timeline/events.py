@@ -902,7 +902,7 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     targets = _objects(head) if ctx.parsed else []
     if ctx.parsed and " under " in lower:  # "a patrol came under fire": the subject is the target
         targets = [t for t in [_subject(head)[0]] if t is not None]
-    target_words = {w for t in targets for w in (t.lemma_.lower(), t.lower_)}
+    target_words = _words_with_modifiers(targets)
     if ctx.parsed and head.lemma_.lower() in ("fight", "battle") and any(c.dep_ == "dobj" and c.lower_ == "way"
                                                                           for c in head.children):
         # "troops fought their way back into the town"
@@ -910,14 +910,12 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     if who & PROTESTER_WORDS - {"crowd"} and (kind != "Armed clash" or words & {"police", "security"}):
         return "Violent demonstration"
     if ctx.parsed and _crowd(head):
-        of_targets = {w for t in targets for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
-                      for o in p.children if o.dep_ == "pobj" for w in (o.lemma_.lower(), o.lower_)}
-        if (target_words | of_targets) & (ARMED_WORDS | ASSAILANT_WORDS) - {"police", "policeman", "officer"}:
+        if (target_words | _words_with_modifiers(_of_nouns(targets))) & (ARMED_WORDS | ASSAILANT_WORDS) \
+                - {"police", "policeman", "officer"}:
             return "Armed clash"  # "vigilantes killed three of the attackers": a fight with armed men
-        opponents = target_words | {w for p in head.children if p.dep_ == "prep" and p.lower_ in ("with", "against")
-                                    for o in p.children if o.dep_ == "pobj"
-                                    for m in (o, *(c for c in o.children if c.dep_ == "compound"))
-                                    for w in (m.lemma_.lower(), m.lower_)}
+        opponents = target_words | _words_with_modifiers(
+            [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("with", "against")
+             for o in p.children if o.dep_ == "pobj"], ("compound",))
         against_state = opponents & (STATE_TARGET_WORDS | {"security", "soldier", "troop", "gendarmerie"}) \
             and not target_words & RECIPROCAL_WORDS  # "clashed with police"
         return "Violent demonstration" if protest or "rioter" in who or against_state else "Mob violence"
@@ -977,9 +975,8 @@ def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
         targets.append(head.head)
     targets += [c for t in targets for c in t.conjuncts]  # the thing seized, not "at the port"
     for _ in range(2):  # "parts of the city", "hundreds of square kilometres of territory"
-        targets += [o for t in targets if t.like_num or t.lemma_.lower() in AMOUNT_NOUNS
-                    for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
-                    for o in p.children if o.dep_ == "pobj" and o not in targets]
+        targets += [o for o in _of_nouns([t for t in targets if t.like_num or t.lemma_.lower() in AMOUNT_NOUNS])
+                    if o not in targets]
     objects = {t.lemma_.lower() for t in targets} | {t.lower_ for t in targets}
     state = _state_actor(head)
     places = TERRITORY_WORDS | BASE_WORDS | FACILITY_WORDS | FEATURE_NOUNS | {"terminal", "refinery", "town", "mine"}
@@ -1018,17 +1015,28 @@ def _state_actor(head: Token) -> bool:
         t.ent_type_ in ("NORP", "GPE") for t in phrase)
 
 
+def _of_nouns(tokens: list[Token]) -> list[Token]:
+    """The nouns of the "of" phrases of ``tokens`` ("dozens of students": students)."""
+    return [o for t in tokens for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+            for o in p.children if o.dep_ == "pobj"]
+
+
+def _words_with_modifiers(tokens: list[Token], deps: tuple[str, ...] = ()) -> set[str]:
+    """Lower-case lemmas and forms of ``tokens`` and of their children whose dependency is in ``deps``
+    ("security forces" with ``("compound",)``: security, force, forces)."""
+    return {w for t in tokens for m in (t, *(c for c in t.children if c.dep_ in deps))
+            for w in (m.lemma_.lower(), m.lower_)}
+
+
 def _crowd(head: Token) -> bool:
     """Whether the trigger's active subject is a crowd, not an armed group or the state ("residents",
     "hundreds of football fans"; not "armed youths", "militia supporters", "a bomb in a club packed with fans")."""
     subject, passive = _subject(head)
     if subject is None or passive:
         return False
-    nouns = [subject] + [o for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
-                         for o in p.children if o.dep_ == "pobj"]  # "hundreds of residents"
+    nouns = [subject, *_of_nouns([subject])]  # "hundreds of residents"
     nouns += [c for t in nouns for c in t.conjuncts]
-    who = {w for t in nouns for m in [t, *t.children] if m is t or m.dep_ in ("amod", "compound", "nmod")
-           for w in (m.lemma_.lower(), m.lower_)}
+    who = _words_with_modifiers(nouns, ("amod", "compound", "nmod"))
     return bool(who & RIOTER_WORDS) and not who & (NON_STATE_WORDS | STATE_WORDS | {"armed"})
 
 
@@ -1068,8 +1076,7 @@ def _protest_purpose(head: Token) -> bool:
 def _acted_on_nouns(head: Token) -> list[Token]:
     """The trigger's objects and the nouns of their "of" phrases ("dozens of students")."""
     objects = _objects(head)
-    return objects + [o for t in objects for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
-                      for o in p.children if o.dep_ == "pobj"]
+    return objects + _of_nouns(objects)
 
 
 def _objects_protesting(head: Token) -> bool:
@@ -1260,9 +1267,8 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
     if kind == "Deployment" and lower.startswith(("strengthen", "bolster", "beef")):
         # troops, forces or security strengthened, not "strengthen the ability of the government"
         strengthened = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
-        what = ({w for t in strengthened + [c for t in strengthened for c in t.conjuncts]
-                 for m in [t, *t.children] if m is t or m.dep_ in ("amod", "compound")
-                 for w in (m.lemma_.lower(), m.lower_)} if ctx.parsed else words)
+        what = (_words_with_modifiers(strengthened + [c for t in strengthened for c in t.conjuncts],
+                                      ("amod", "compound")) if ctx.parsed else words)
         if not what & (ARMED_WORDS | {"security", "defence", "defense", "presence", "deployment"}):
             return None
     if kind == "Concession" and lower.startswith("allow") and ctx.parsed and head.dep_ == "advcl" and head.tag_ == "VBG":
@@ -1692,7 +1698,7 @@ def date_link_cost(time: Token, trigger: Token) -> int | None:
     not take the time of the clause around it."""
     if trigger.dep_ in ("acl", "relcl") and (trigger.tag_ == "VBN" and trigger.dep_ == "acl"
                                              or any(c.dep_ == "aux" and c.lower_ == "had" for c in trigger.children)) \
-            and not any(t.i == trigger.i for t in time.ancestors):
+            and not trigger.is_ancestor(time):
         return None
     return _link_cost(time, trigger, temporal=True)
 

@@ -650,10 +650,8 @@ def _quoted(sentence: str | None, sentence_start, trigger_start) -> bool:
     >>> _quoted('"We must fight together," the minister said.', 0, 9)
     True
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
-        return False
-    before = sentence[:max(0, int(trigger_start) - int(sentence_start))]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+    before = _text_before(sentence, sentence_start, trigger_start)
+    return before is not None and (before.count('"') % 2 == 1 or before.count("“") > before.count("”"))
 
 
 def _antecedent(m: _Mention, before: list[_Mention]) -> _Mention | None:
@@ -726,15 +724,25 @@ def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) ->
     return cue is not None and cue.end() <= int(trigger_start) - int(sentence_start)
 
 
+def _text_before(sentence: str | None, sentence_start, start) -> str | None:
+    """The sentence's text before document offset ``start`` (None when any is unknown).
+
+    >>> _text_before("They met after Friday's protest.", 0, 24)
+    "They met after Friday's "
+    """
+    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
+        return None
+    return sentence[:max(0, int(start) - int(sentence_start))]
+
+
 def _words_before(sentence: str | None, sentence_start, start) -> list[str]:
     """The words of the sentence before document offset ``start`` ([] when any is unknown).
 
     >>> _words_before("Hundreds marched to protest.", 10, 30)
     ['hundreds', 'marched', 'to']
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
-        return []
-    return _words(sentence[:max(0, int(start) - int(sentence_start))])
+    text = _text_before(sentence, sentence_start, start)
+    return [] if text is None else _words(text)
 
 
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:()\"“”—–]")
@@ -753,9 +761,9 @@ def _phrase_before(sentence: str | None, sentence_start, start, limit: int = PHR
     >>> _phrase_before("In response to the attack, jets bombed the camp.", 0, 32)
     ['jets']
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
+    text = _text_before(sentence, sentence_start, start)
+    if text is None:
         return []
-    text = sentence[:max(0, int(start) - int(sentence_start))]
     cut = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(text)]
     words = _words(text[cut[-1] if cut else 0:])
     breaks = [n for n, w in enumerate(words) if w in _CLAUSE_WORDS]
@@ -835,15 +843,14 @@ _DAY_POSSESSIVE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|sat
 deadly attack"): the sentence refers to an event told elsewhere, not to the one it tells."""
 
 
-def _raw_words_before(sentence: str | None, sentence_start, start) -> list[str]:
-    """The whitespace-separated words of the sentence before document offset ``start``, as written.
+def _named_by_its_day(sentence: str | None, sentence_start, trigger_start) -> bool:
+    """Whether the last words before the trigger name it by its day (:data:`_DAY_POSSESSIVE`).
 
-    >>> _raw_words_before("They met after Friday's protest.", 0, 24)
-    ['They', 'met', 'after', "Friday's"]
+    >>> _named_by_its_day("They met after Friday's protest.", 0, 24)
+    True
     """
-    if not isinstance(sentence, str) or _missing(sentence_start) or _missing(start):
-        return []
-    return sentence[:max(0, int(start) - int(sentence_start))].split()
+    text = _text_before(sentence, sentence_start, trigger_start)
+    return text is not None and _DAY_POSSESSIVE.search(" ".join(text.split()[-3:])) is not None
 
 
 def _told_as_earlier(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -1057,7 +1064,7 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         noun=_noun(row.get("trigger")),
         modifiers=frozenset() if generic else _modifiers(sentence, sentence_start, trigger_start, row.get("trigger")),
         told_as_earlier=_told_as_earlier(sentence, sentence_start, trigger_start),
-        named_by_its_day=bool(_DAY_POSSESSIVE.search(" ".join(_raw_words_before(sentence, sentence_start, trigger_start)[-3:]))),
+        named_by_its_day=_named_by_its_day(sentence, sentence_start, trigger_start),
         quoted=_quoted(sentence, sentence_start, trigger_start),
         toll=bool(trigger) and trigger[-1] in _TOLL_WORDS and all(
             _missing(row.get(c)) for c in ("actor1", "place_text", "date_text")),
