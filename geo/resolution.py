@@ -39,6 +39,13 @@ CAPITAL_BONUS = 0.5
 """National capitals are the usual sense of their name ..."""
 CAPITAL_OVER_DIVISION = 2.5
 """... and beat a same-named division of their own country ("Washington", "Baghdad", "Tehran")."""
+SEAT_OVER_DIVISION = 3.0
+"""A town of at least ``SEAT_POPULATION`` that bears the name as its own or in another spelling
+("Basrah" for "Basra"; not "New York City" for "New York"), and is not a capital (which
+:data:`CAPITAL_OVER_DIVISION` already favours), inside the first-level division of its own name is the usual
+sense of a bare name ("a market in Aleppo", "Kharkiv", "Basra"); the division takes this score
+instead when the text names it as one ("the Sumy region", "Aleppo province": :attr:`Mention.division`)."""
+SEAT_POPULATION = 15_000
 NEIGHBOUR_FOCUS = 0.5
 """Share of a country's focus given to its neighbours ("Gaza" in an article about Israel)."""
 MAIN_NAME_BONUS = 2.5
@@ -90,6 +97,8 @@ class Mention:
     end: int
     container: int | None = None
     candidates: tuple[Place, ...] = field(default_factory=tuple)
+    division: bool = False
+    """Whether the text calls the place a division ("the Sumy region", "Anbar province")."""
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -115,6 +124,22 @@ def prior(place: Place, mention: str) -> float:
         if normalize(place.name) == normalize(mention):
             score += EXACT_NAME_BONUS
     return score
+
+
+def _spelling_variant(a: str, b: str, edits: int = 2) -> bool:
+    """Whether two normalised names differ by at most ``edits`` letters inserted, deleted or changed.
+
+    >>> _spelling_variant("basrah", "basra"), _spelling_variant("new york city", "new york")
+    (True, False)
+    """
+    if abs(len(a) - len(b)) > edits:
+        return False
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1] <= edits
 
 
 def contains(container: Place, place: Place) -> bool:
@@ -295,7 +320,7 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
     if all(len(m.candidates) <= 1 for m in mentions):   # nothing to choose: skip the context
         chosen = [m.candidates[0] if m.candidates else None for m in mentions]
         return [_placed_division(place, chosen, gazetteer) for place in chosen]
-    capital_rivals = {}
+    capital_rivals, seats, seat_divisions = {}, {}, {}
     short_counties = {}
     for m in mentions:
         k = normalize(m.text)
@@ -304,6 +329,13 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
             capital_rivals[k] = {p.geonameid for p in m.candidates
                                  if p.feature_code == "PPLC" and p.country in divisions}
             states = {p.country for p in m.candidates if p.level == "admin1" and p.matched == "main"}
+            own_divisions = {(p.country, p.admin1_code) for p in m.candidates if p.level == "admin1"}
+            seats[k] = {p.geonameid for p in m.candidates if p.level == "point" and p.population >= SEAT_POPULATION
+                        and (p.matched == "main" or _spelling_variant(normalize(p.name), k))
+                        and (p.country, p.admin1_code) in own_divisions and p.geonameid not in capital_rivals[k]}
+            seat_divisions[k] = {p.geonameid for p in m.candidates if p.level == "admin1"
+                                 and any((q.country, q.admin1_code) == (p.country, p.admin1_code)
+                                         for q in m.candidates if q.geonameid in seats[k])}
             short_counties[k] = {p.geonameid for p in m.candidates
                                  if p.level == "admin2" and p.matched == "alternate" and p.country in states}
     texts = [normalize(m.text) for m in mentions]
@@ -352,7 +384,7 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
                 container = None      # "Russia, U.S. officials": a list of countries, not "Mosul, Iraq"
             levels = Counter(chosen[j].level for j in lists.get(i, ()) if chosen[j] is not None)
             peer_levels = frozenset(level for level, n in levels.items() if n >= 2)
-            memo = (own, container.geonameid if container else None, peer_levels)
+            memo = (own, container.geonameid if container else None, peer_levels, m.division)
             if memo not in decided:
                 countries, neighbours, unique, named = context[own]
 
@@ -366,10 +398,12 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
                     return supports[(own, *key)]
 
                 rivals = capital_rivals[own]
+                seat_favoured = seat_divisions[own] if m.division else seats[own]
                 cities = {p.country for p in m.candidates if p.country in named and _big_city(p)}
                 decided[memo] = max(m.candidates, key=lambda p: score(
                     p, m, countries, support(p), unique, container, neighbours, effects[(own, id(p))])
                     + (CAPITAL_OVER_DIVISION if p.geonameid in rivals else 0.0)
+                    + (SEAT_OVER_DIVISION if p.geonameid in seat_favoured else 0.0)
                     - (SHORT_COUNTY_PENALTY if p.geonameid in short_counties[own] else 0.0)
                     + (LIST_LEVEL_BONUS if p.level in peer_levels else 0.0)
                     + (NAMED_COUNTRY_BONUS if p.country in cities and p.level != "country" else 0.0)

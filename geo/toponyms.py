@@ -70,6 +70,10 @@ COMMON_WORDS = frozenset("""january february march april may june july august se
     bank banks fund trust capital group company corp inc ltd co media network channel radio tv television
     miss mass wash ill ore del ind pa mo la va md me ok""".split())
 STREET_TYPES = r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Ln\.|Parkway|Pkwy\.|Way|Highway|Hwy\.|Pike|Place|Court|Circle|Square|Plaza|Bridge|Park|Lake|River|Creek|Mountain|Mountains|Island|Islands|Valley|County|Parish|Township|Airport|Air Base|Base)"
+DIVISION_WORD = re.compile(r"\s(?:province|governorate|region|oblast|state|prefecture|department)$", re.I)
+"""A division word that ends a toponym span ("Anbar province")."""
+DIVISION_AFTER = re.compile(r"\s+(?:province|governorate|region|oblast|state|prefecture|department)\b", re.I)
+"""A division word right after a toponym span ("the Sumy region"), which says the place is the division."""
 STREET_WORD = re.compile(r"\b" + STREET_TYPES + r"(?!\w)")
 STREET = re.compile(r"\b(?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){1,3}" + STREET_TYPES + r"(?!\w)"
                     r"|\b(?:Highway|Interstate|Route|County Road|State Road|I-|U\.S\.|US|SR|Hwy\.?)\s?\d+\b")
@@ -432,6 +436,7 @@ def resolve_spans(doc: Doc, spans: list[Span], demonyms: list[Span], gazetteer: 
             m.container = i + 1
     for m in mentions:
         m.candidates = gazetteer.lookup(m.text)
+        m.division = DIVISION_AFTER.match(doc_text, m.end) is not None or DIVISION_WORD.search(m.text) is not None
     countries = Counter()
     for d in demonyms:
         cc = gazetteer.demonyms.get(normalize(doc_text[d.start_char:d.end_char]))

@@ -990,3 +990,64 @@ def test_an_event_named_by_its_day_is_no_antecedent_of_the_next_reference():
     ])
     assert {frozenset(t.split(":")[1] for t in e) for e in events_of(mentions)} == {
         frozenset({"gathered", "rally"}), frozenset({"march"})}
+
+
+GBOKO = {"place_text": "Gboko", "place_name": "Gboko", "geonameid": "2341374", "latitude": 7.32, "longitude": 9.0,
+         "geo_precision": 1, "geo_level": "point", "admin1": "Benue", "country": "NG"}
+CHISINAU = {"place_text": "Chisinau", "place_name": "Chisinau", "geonameid": "618426", "latitude": 47.0,
+            "longitude": 28.86, "geo_precision": 1, "geo_level": "point", "admin1": "Chisinau", "country": "MD"}
+BALTI = {"place_text": "Balti", "place_name": "Bălţi", "geonameid": "618605", "latitude": 47.76, "longitude": 27.93,
+         "geo_precision": 1, "geo_level": "point", "admin1": "Balti", "country": "MD"}
+
+
+def test_what_follows_an_opening_hours_after_the_raid_is_another_event():
+    sentences = ["Gunmen raided a church in Gboko on Sunday and abducted 14 worshippers.",
+                 "Hours after the church raid, an officer was killed when gunmen attacked the town's police station."]
+    day = _on("2025-10-12", "on Sunday")
+    mentions = told("a", sentences, [(0, "raided", {**ATTACK, **GBOKO, **day}),
+                                     (0, "abducted", {**ABDUCTION, **GBOKO, **day}),
+                                     (1, "raid", {**ATTACK, **GBOKO, **PUBLISHED, "place_text": None}),
+                                     (1, "killed", {**CLASH, **GBOKO, **PUBLISHED, "place_text": None}),
+                                     (1, "attacked", {**CLASH, **GBOKO, **PUBLISHED, "place_text": None})])
+    events = events_of(mentions)
+    assert len(events) == 2
+    assert any({t.split(":")[1] for t in e} == {"killed", "attacked"} for e in events)
+    # told without the opening, the toll is the raid's
+    plain = sentences[1].replace("Hours after the church raid, an", "An")
+    assert _after_the_opening_is_one_event(mentions, plain)
+
+
+def _after_the_opening_is_one_event(mentions, plain):
+    rest = mentions[mentions["trigger"] != "raid"].copy()
+    rest.loc[rest["trigger"] == "killed", "sentence"] = plain
+    rest.loc[rest["trigger"] == "attacked", "sentence"] = plain
+    return len(events_of(rest)) < 3
+
+
+def test_a_sentence_opening_with_another_town_tells_another_event():
+    sentences = ["Police used pepper spray and detained 23 people after a protest in Chisinau on Thursday.",
+                 "In Balti, Moldova's second city, about 800 people rallied peacefully on Thursday evening."]
+    day = _on("2025-03-27", "on Thursday")
+    mentions = told("a", sentences, [
+        (0, "protest", {**MARCH, **CHISINAU, **day, "place_start": sentences[0].index("Chisinau")}),
+        (1, "rallied", {**MARCH, **BALTI, **day, "place_start": len(sentences[0]) + 1 + 3})])
+    assert len(events_of(mentions)) == 2
+
+
+def test_a_pronoun_sentence_goes_on_with_the_event_told_just_before():
+    sentences = ["Militants threw a grenade into a market in Anantnag on Sunday, wounding 11 people.",
+                 "Later the same day, attackers lobbed a grenade at a police post in nearby Bijbehara.",
+                 "It exploded on the road, causing no casualties."]
+    town = {"place_text": "Anantnag", "place_name": "Anantnag", "geonameid": "1278667", "geo_level": "point",
+            "admin1": "Jammu and Kashmir", "country": "IN"}
+    nearby = {"place_text": "Bijbehara", "place_name": "Bijbehara", "geonameid": "1275822", "geo_level": "point",
+              "admin1": "Jammu and Kashmir", "country": "IN"}
+    day = _on("2025-06-15", "on Sunday")
+    grenade = {k: v for k, v in GRENADE.items() if k != "trigger"}
+    mentions = told("a", sentences, [
+        (0, "grenade", {**grenade, **town, **day}),
+        (1, "grenade", {**grenade, **nearby, **PUBLISHED,
+                        "place_start": len(sentences[0]) + 1 + sentences[1].index("Bijbehara")}),
+        (2, "exploded", {**grenade, **town, **PUBLISHED, "place_text": None})])
+    events = events_of(mentions)
+    assert len(events) == 2 and any(len(e) == 2 and any(t.endswith("exploded") for t in e) for e in events)

@@ -92,7 +92,8 @@ def test_pipe_is_deterministic(rules_nlp):
     second = [[(s.start_char, s.end_char, s._.place and s._.place["geonameid"]) for s in d.spans["toponyms"]]
               for d in rules_nlp.pipe(texts)]
     assert first == second and first[2] == []
-    assert {p for _, _, p in first[1]} >= {rules_nlp.get_pipe("toponyms").gazetteer.candidates("Kharkiv")[0].geonameid}
+    kharkiv = [p for p in rules_nlp.get_pipe("toponyms").gazetteer.candidates("Kharkiv") if p.level == "point"][0]
+    assert {p for _, _, p in first[1]} >= {kharkiv.geonameid}    # the city, not its oblast
 
 
 @pytest.mark.skipif(not (SEEDS / "002_84a02b2ef8a36d7a.txt").exists(), reason="seed articles absent")
@@ -118,3 +119,15 @@ def test_other_mentions_of_a_name_take_the_longest_known_name(rules_nlp):
     assert ("Mexico City", 11) in texts and ("Mexico", 39) in texts
     last = doc.text.rindex("Mexico City")
     assert ("Mexico City", last) in texts and ("Mexico", last) not in texts
+
+
+def test_a_city_named_like_its_division_is_the_city_unless_called_a_division(rules_nlp):
+    doc = rules_nlp("A glide bomb struck an apartment block in Sumy on Tuesday. Elsewhere in the Sumy region, "
+                    "a drone hit a grain elevator in Okhtyrka. An explosion hit a market in Aleppo.")
+    sumy = [s._.place for s in doc.spans["toponyms"] if s.text == "Sumy"]
+    assert [p["level"] for p in sumy] == ["point", "admin1"]
+    assert places(doc)["Aleppo"]["level"] == "point"
+    assert places(rules_nlp("Fighting spread across Aleppo province."))["Aleppo"]["level"] == "admin1"
+    # a national capital keeps its own rule, and another name for a city ("New York City") is no seat
+    assert places(rules_nlp("Talks were held in Berlin."))["Berlin"]["country"] == "DE"
+    assert places(rules_nlp("Police in New York arrested two men."))["New York"]["level"] == "admin1"

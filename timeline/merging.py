@@ -384,6 +384,7 @@ class _Mention:
     article_id: str
     story_id: str | None
     sentence_start: int | None
+    sentence_end: int | None
     trigger_start: int | None
     start: date | None
     end: date | None
@@ -411,9 +412,11 @@ class _Mention:
     retaliation_object: bool
     opens_new_event: bool
     place_elsewhere: bool
+    place_opens_sentence: bool
     told_as_earlier: bool
     named_by_its_day: bool
     quoted: bool
+    pronoun_subject: bool
     toll: bool
     clause_numbers: frozenset
     antecedent: "_Mention | None" = None
@@ -571,18 +574,27 @@ _REACTION_WORDS = frozenset({"against", "over", "condemn", "condemning", "condem
 """Words that, just before a trigger, make its event what a protest or statement reacts to ("marched
 to protest against the drone strike"), not a part of it."""
 _NEW_EVENT_OPENING = re.compile(
-    r"(?:(?:(?:a\s+few|several|\d+|an?|[a-z]+)\s+)?(?:hours|days?)\s+(?:later|earlier)|"
+    r"(?:(?:(?:a\s+few|several|\d+|an?|[a-z]+)\s+)?(?:hours|days?)\s+(?:later|earlier|after\s[^,]{3,80}(?=,))|"
     r"(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:day|morning|afternoon|night|evening)|"
-    r"that\s+night|overnight|the\s+(?:next|following|previous)\s+(?:day|morning|night|evening)|"
+    r"(?:late\s+)?that\s+(?:night|evening)|overnight|the\s+(?:next|following|previous)\s+(?:day|morning|night|evening)|"
+    r"(?:later|late|earlier)\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"separately|elsewhere|in\s+(?:a\s+separate|another)\s+(?:incident|attack|development))\b", re.IGNORECASE)
 """A sentence opening that moves the telling to another time ("Hours later, US warplanes
-bombed...", "Overnight, the house ... was torched", "The next day", "Hours earlier, a grenade ...")
+bombed...", "Overnight, the house ... was torched", "The next day", "Hours earlier, a grenade ...",
+"Later on Thursday, soldiers repelled ...", "Late that night, a drone struck ...")
 or says outright that it tells another event ("Separately, ...", "Elsewhere, ...", "In a separate
 incident, ..."): what it tells is another action than the events told before it in the article
 (the strike on the attackers, the retaliation, the curfew, a clash in another town)."""
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+(?:,[^,—]{1,40})?\s+(?:—|–|--)\s*")
 """A dateline before the first sentence ("GAGNOA, Ivory Coast — ")."""
 _ELSEWHERE_WORDS = frozenset({"nearby", "neighbouring", "neighboring"})
+
+
+_PRONOUN_OPENING = re.compile(r"\s*(?:It|They)\s+(?!is\b|was\b|said\b|says\b|added\b)[a-z]")
+"""A sentence that opens with a pronoun subject ("It exploded on the road"): it goes on telling the
+event of the sentence before it (:func:`_find_antecedents`)."""
+_SENTENCE_GAP = 3
+"""At most this many characters (spaces, a line break) between a sentence and the one after it."""
 
 
 _REFERENCE_CUE = re.compile(r"\b(?:(?P<count>\d+|an?|[a-z]+)\s+)?(?P<unit>hours?|days?|weeks?|months?|years?)\s+"
@@ -662,7 +674,10 @@ def _antecedent(m: _Mention, before: list[_Mention]) -> _Mention | None:
     raids"), or none when that mention is of another family (the reference is typed wrong); else the
     last mention of its family that is not what a reaction, retaliation or "after" names, of the
     sub-event type its noun names if any (:data:`_NOUN_SUB_EVENT_TYPES`: "the kidnapping" is the
-    abduction, not the grenade attack told after it)."""
+    abduction, not the grenade attack told after it). A reference that names its own place ("the
+    attack on Sumy") refers only to a mention at that place (or within it, or of no known place)."""
+    if not m.place_inherited and (m.place_words or m.geonameid is not None):
+        before = [c for c in before if _place_relation(m, c) in ("same", "nested", "unknown")]
     family = [c for c in before if c.kind == m.kind]
     if m.modifiers:
         named = [c for c in family if m.modifiers & c.sentence_words and c.sentence_start != m.sentence_start]
@@ -697,11 +712,23 @@ def _find_antecedents(prepared: list[_Mention]) -> None:
         mentions.sort(key=lambda m: (m.sentence_start is None, m.sentence_start or 0, m.trigger_start or 0,
                                      m.kind or "", m.geonameid or "", sorted(m.place_words)))  # a total order
         for m in mentions:
+            if m.pronoun_subject and m.place_inherited and not m.reference and m.sentence_start is not None:
+                before = [c for c in mentions if c.kind == m.kind and c.sentence_end is not None
+                          and 0 <= m.sentence_start - c.sentence_end <= _SENTENCE_GAP
+                          and not (c.generic_reference or c.modifiers or c.toll or c.reference or c.quoted)]
+                if before:  # "... lobbed a grenade at a police post in nearby Bijbehara. It exploded on the road"
+                    m.antecedent = before[-1]
+                    for column in _RESOLVED_BY_ANTECEDENT:
+                        setattr(m, column, getattr(m.antecedent, column))
+                    continue
             if not (m.generic_reference or m.modifiers or m.toll) or m.sentence_start is None:
                 continue
             answered = m.object_of_reaction or m.retaliation_object or m.reference
+            moved_on = m.opens_new_event and not answered  # "Hours later, an officer was killed": not
+            # a toll of what was told before
             before = [c for c in mentions if c.sentence_start is not None and (
-                          c.sentence_start < m.sentence_start or not answered and c.sentence_start == m.sentence_start
+                          c.sentence_start < m.sentence_start and not moved_on
+                          or not answered and c.sentence_start == m.sentence_start
                           and c.trigger_start is not None and m.trigger_start is not None
                           and c.trigger_start < m.trigger_start)
                       and not (c.generic_reference or c.modifiers or c.toll or c.reference or c.quoted)]
@@ -721,7 +748,22 @@ def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) ->
     if not isinstance(sentence, str) or _missing(sentence_start) or _missing(trigger_start):
         return False
     cue = _REFERENCE_CUE.search(sentence)
-    return cue is not None and cue.end() <= int(trigger_start) - int(sentence_start)
+    offset = int(trigger_start) - int(sentence_start)
+    return cue is not None and cue.end() <= offset < _reference_scope_end(sentence, cue)
+
+
+def _reference_scope_end(sentence: str, cue: re.Match) -> int:
+    """Where what a follow-up cue names ends: at the comma that closes an opening cue phrase ("Hours
+    after the church raid, gunmen attacked the police station": the attack is the sentence's own
+    event), else at the end of the sentence.
+
+    >>> _reference_scope_end("Hours after the raid, gunmen attacked.", _REFERENCE_CUE.search("Hours after the raid,"))
+    20
+    """
+    opening = _DATELINE.sub("", sentence.strip()).lstrip("\"'“ ")
+    lead = len(sentence) - len(sentence.lstrip()) + len(sentence.strip()) - len(opening)
+    comma = sentence.find(",", cue.end())
+    return comma if cue.start() == lead and comma >= 0 else len(sentence)
 
 
 def _text_before(sentence: str | None, sentence_start, start) -> str | None:
@@ -814,6 +856,26 @@ def _place_elsewhere(sentence: str | None, sentence_start, place_start) -> bool:
     True
     """
     return any(w in _ELSEWHERE_WORDS for w in _words_before(sentence, sentence_start, place_start)[-4:])
+
+
+_PLACE_OPENING = re.compile(r"(?:in|at|near)(?:\s+the\s+(?:town|city|village|district|province|region)\s+of)?\s*",
+                            re.IGNORECASE)
+"""The words of a sentence opening that introduce a place ("In Balti, ...", "In the town of Bama, ...")."""
+
+
+def _place_opens_sentence(sentence: str | None, sentence_start, place_start) -> bool:
+    """Whether the sentence opens with its place ("In Balti, Moldova's second city, about 800 people
+    rallied ..."): news sets a scene in another place this way, so in one story such a place that
+    is not the other mention's (nor nested with it) tells another event (:func:`_told_apart`).
+
+    >>> _place_opens_sentence("In Balti, about 800 people rallied.", 0, 3)
+    True
+    """
+    before = _text_before(sentence, sentence_start, place_start)
+    if before is None:
+        return False
+    opening = _DATELINE.sub("", before.lstrip()).lstrip("\"'“ ")
+    return _PLACE_OPENING.fullmatch(opening) is not None
 
 
 def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool:
@@ -1036,6 +1098,8 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         event_type=event_type, sub_event_type=_value(row.get("sub_event_type")),
         article_id=str(row["article_id"]), story_id=story_id,
         sentence_start=None if _missing(row.get("sentence_start")) else int(row.get("sentence_start")),
+        sentence_end=None if _missing(sentence_start) or not isinstance(sentence, str)
+        else int(sentence_start) + len(sentence),
         trigger_start=None if _missing(row.get("trigger_start")) else int(row.get("trigger_start")),
         start=start, end=end, basis=basis,
         geonameid=None if _missing(row.get("geonameid")) or not own_place else str(row.get("geonameid")),
@@ -1060,12 +1124,14 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         retaliation_object=_retaliation_object(row.get("sentence"), row.get("sentence_start"), row.get("trigger_start")),
         opens_new_event=_opens_new_event(row.get("sentence")),
         place_elsewhere=_place_elsewhere(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
+        place_opens_sentence=_place_opens_sentence(row.get("sentence"), row.get("sentence_start"), row.get("place_start")),
         generic_reference=generic,
         noun=_noun(row.get("trigger")),
         modifiers=frozenset() if generic else _modifiers(sentence, sentence_start, trigger_start, row.get("trigger")),
         told_as_earlier=_told_as_earlier(sentence, sentence_start, trigger_start),
         named_by_its_day=_named_by_its_day(sentence, sentence_start, trigger_start),
         quoted=_quoted(sentence, sentence_start, trigger_start),
+        pronoun_subject=_PRONOUN_OPENING.match(sentence or "") is not None,
         toll=bool(trigger) and trigger[-1] in _TOLL_WORDS and all(
             _missing(row.get(c)) for c in ("actor1", "place_text", "date_text")),
     )
@@ -1138,7 +1204,8 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
     ``"unknown"`` (a place is unknown or unresolved; but None when the mention without a place
     comes from an independent report whose article never names the other's place),
     ``"differ"`` (two different places, but one of them only the article's place, not written in
-    the mention's clause, or both in one country and reported by rewrites of one story, where a
+    the mention's clause, or one end of a stretch "between X and Y", or both in one country and
+    reported by rewrites of one story, where a
     differing place is more likely a linking slip: "condemned the strike near Kirkuk" puts the
     condemnation in Kirkuk) or None (two different places written in the mentions' clauses).
 
@@ -1154,6 +1221,8 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
         return "unknown"
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return "same"
+    if any(x.place_in_between and y.place_words and y.place_words <= x.sentence_words for x, y in ((a, b), (b, a))):
+        return "same"  # the other end of a stretch: "ambushed a convoy between Kayes and Diema" reaches Diema
     if a.place_words and a.place_words == b.place_words:
         return "same"
     if a.geonameid is None or b.geonameid is None:
@@ -1171,7 +1240,8 @@ def _place_relation(a: _Mention, b: _Mention) -> str | None:
                 and outer.admin1 == inner.admin1 and _named_after(outer.place_words, inner.place_names)):
             return "nested"
     same_story = a.story_id is not None and a.story_id == b.story_id and a.country == b.country
-    return "differ" if a.place_inherited or b.place_inherited or same_story else None
+    stretch = a.place_in_between or b.place_in_between  # "the road between Kayes and Diema" reaches Diema
+    return "differ" if a.place_inherited or b.place_inherited or same_story or stretch else None
 
 
 def _kind_relation(a: _Mention, b: _Mention, same_sentence: bool) -> str | None:
@@ -1208,7 +1278,8 @@ def _told_apart(a: _Mention, b: _Mention, place: str | None) -> bool:
     and the earlier one writes no place of its own (it is about the place told before); or, in
     one story, one mention's place is introduced as another place ("In nearby Mehar, families staged
     a sit-in") and the other mention names a place that is not the same (``place``, from
-    :func:`_place_relation`)."""
+    :func:`_place_relation`), or one mention's sentence opens with its place ("In Balti, 800 people
+    rallied") and the other's place is known to differ."""
     if a.article_id == b.article_id and None not in (a.sentence_start, b.sentence_start) \
             and a.sentence_start != b.sentence_start:
         later, earlier = (a, b) if a.sentence_start > b.sentence_start else (b, a)
@@ -1219,7 +1290,8 @@ def _told_apart(a: _Mention, b: _Mention, place: str | None) -> bool:
             # what was told before the text moved elsewhere, without a place of its own, was not there
     same_story = a.article_id == b.article_id or a.story_id is not None and a.story_id == b.story_id
     named = all(m.place_words or m.geonameid is not None for m in (a, b))
-    return same_story and named and (a.place_elsewhere or b.place_elsewhere) and place not in ("same", "nested")
+    return same_story and named and (place not in ("same", "nested") and (a.place_elsewhere or b.place_elsewhere)
+                                     or place == "differ" and (a.place_opens_sentence or b.place_opens_sentence))
 
 
 def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | None:
@@ -1228,7 +1300,8 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
 
     Mentions of related kinds (:func:`_kind_relation`) need strong evidence and lose ``other_kind``:
     no differing places, and one sentence, sentences at least ``min_related_text`` alike, or (for
-    ``part`` links) one story. Without it, and for ``distant`` kinds, the pair is *neutral*: it
+    ``part`` links) one story and overlapping dates of their own ("Kirkuk police said on Friday they
+    had arrested two men" is no part of Thursday's march there). Without it, and for ``distant`` kinds, the pair is *neutral*: it
     scores ``average_margin``, so it never merges two mentions itself and neither helps nor blocks
     the join of two clusters that other pairs link."""
     for reference, other in ((a, b), (b, a)):
@@ -1259,7 +1332,7 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
     similarity = 1.0 if same_sentence or anaphora else _jaccard(a.sentence_stems, b.sentence_stems)
     same_story = a.story_id is not None and a.story_id == b.story_id
     if kinds == "distant" or kinds != "same" and similarity < settings.min_related_text and not (
-            kinds == "part" and same_story):
+            kinds == "part" and same_story and dates == "both"):
         return settings.average_margin
     score = similarity
     if a.actor_stems and b.actor_stems:
