@@ -136,6 +136,22 @@ def test_a_follow_up_three_days_later_is_another_story():
     assert stories[0] == stories[1] != stories[2]
 
 
+def test_an_undated_paraphrase_joins_the_report_it_most_resembles():
+    wire = ("A suicide bomber blew herself up at a busy fish market in Konduga on Saturday, killing 11 people and "
+            "wounding 25, a militia leader said. The woman detonated her explosives near the entrance shortly after "
+            "noon, witnesses said. The wounded were taken to Maiduguri.")
+    paraphrase = ("An explosion tore through a crowded fish market in northeastern Nigeria on Saturday and left 11 "
+                  "dead, a militia commander told reporters. Twenty-five others were wounded and doctors in Maiduguri "
+                  "treated them. Police believe a young woman carried the explosives under her clothing.")
+    other = "Fighters attacked an army post near Bama on Sunday, and soldiers returned fire for two hours."
+    undated = pd.DataFrame([article("a", wire, "2025-08-16", title="Bombing"), article("c", paraphrase, title="Blast"),
+                            article("x", other, "2025-08-17", title="Attack")])
+    stories = group_stories(undated)
+    assert stories[0] == stories[1] != stories[2]  # about 0.21 alike: below the threshold for two dated reports
+    dated = undated.assign(published=["2025-08-16", "2025-08-16", "2025-08-17"])
+    assert group_stories(dated).nunique() == 3
+
+
 def test_unrelated_and_empty_articles_stay_alone():
     articles = pd.DataFrame([
         article("a", "Hundreds of traders marched through Mombasa to protest against fuel prices."),

@@ -207,7 +207,9 @@ def group_stories(articles: pd.DataFrame, threshold: float = STORY_THRESHOLD,
     ``NUM_PERM`` permutations, seed ``MINHASH_SEED``, at half the threshold) proposes candidate
     pairs; a pair is linked when its exact Jaccard similarity is at least
     ``threshold + length_term / sqrt(n)`` (n: the smaller feature set) and no two dated members of
-    the resulting story were published more than ``window_days`` apart.
+    the resulting story were published more than ``window_days`` apart. An article without a
+    publication time that is still alone then joins the article it most resembles when they are at
+    least ``threshold`` alike (without a story it could not be dated at all).
     Stories are the connected groups of linked articles (linked most similar pair first).
     Returns a Series named ``story_id`` on ``articles.index``.
 
@@ -258,6 +260,19 @@ def group_stories(articles: pd.DataFrame, threshold: float = STORY_THRESHOLD,
             continue
         parent[rj] = ri
         span[ri] = (min(days), max(days)) if days else (None, None)
+
+    # an undated article left alone joins the report it most resembles at the base threshold: it
+    # cannot be dated without a story, and its nearest report is its own story's (in every part of
+    # the merging test set)
+    alone = Counter(find(i) for i in range(len(ids)))
+    best: dict[int, tuple[float, int]] = {}
+    for similarity, i, j in pairs:
+        for own, other in ((i, j), (j, i)):
+            if published[own] is None and similarity > best.get(own, (0.0, -1))[0]:
+                best[own] = (similarity, other)
+    for i, (similarity, j) in sorted(best.items()):
+        if alone[find(i)] == 1 and similarity >= threshold and find(i) != find(j):
+            parent[find(i)] = find(j)
 
     members: dict[int, list[str]] = {}
     for i in range(len(ids)):
