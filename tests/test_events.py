@@ -497,3 +497,13 @@ def test_actor_normalisation_folds_a_surname_only_when_one_full_name_fits():
     assert out[0]["actor1"] == "Walker"  # two Walkers in the article: which one is not known
     assert out[0]["actor2"] == "Prime Minister Mohammed Shia al-Sudani"
     assert [e["actor1"] for e in out[1:]] == ["Mary Walker", "James Walker"]
+
+
+def test_a_bomb_is_an_event_only_as_the_doer_of_a_verb_that_is_none(nlp):
+    damaged = events_of(nlp, "Later that evening, another bomb damaged an electricity pylon in Ra-ngae district.",
+                        "2025-09-16")
+    assert [(e["trigger"], e["sub_event_type"]) for e in damaged] == [("bomb", "Remote explosive/landmine/IED")]
+    exploded = events_of(nlp, "A bomb exploded in Yala, killing two people.", "2025-09-16")
+    assert "bomb" not in [e["trigger"] for e in exploded] and exploded  # the verb is the event
+    for text in ("A bomb squad was called to the market.", "Police found a bomb under a car."):
+        assert "bomb" not in [e["trigger"] for e in events_of(nlp, text, "2025-09-16")]

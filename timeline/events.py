@@ -88,7 +88,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "Remote explosive/landmine/IED": (
         "roadside bomb", "car bomb", "landmine", "land mine", "ied", "improvised explosive device",
         "bomb attack", "bomb blast", "explosive device", "booby trap", "unexploded ordnance", "magnetic bomb",
-        "sticky bomb", "set off:v", "step on:v",
+        "sticky bomb", "set off:v", "step on:v", "bomb:n",
     ),
     "Suicide bomb": ("suicide bombing", "suicide attack", "suicide bomber", "suicide bomb", "suicide car bomb",
                      "suicide vest", "explosive vest", "blow himself up", "blow herself up", "blow themselves up"),
@@ -1135,6 +1135,10 @@ def _refine(kind: str, head: Token, span: Span, ctx: _DocContext) -> str | None:
         return None  # "gunmen killed a chief": the verb is the event
     if ctx.parsed and kind in _DESCRIPTIVE_KINDS and head.pos_ == "PROPN" and head.ent_type_ not in ("", "DATE", "TIME"):
         return None  # a word of a name ("the Rapid Support Forces")
+    if lower == "bomb" and not (ctx.parsed and head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ == "VERB"
+                                and head.head.i not in ctx.trigger_heads):
+        return None  # a bare "bomb" is an event only as the doer of a verb that is none ("a bomb damaged a
+        # pylon"); not "a bomb squad", "defused a bomb", nor beside the verb that is ("a bomb exploded")
     if ctx.parsed and kind in ("Demand", "Rejection", "Accusation") and _protest_purpose(head):
         return "Protest with intervention" if _intervened(head) else "Peaceful protest"
     if kind == "Demand" and objects & {"ransom"}:

@@ -703,6 +703,9 @@ def _antecedent(m: _Mention, before: list[_Mention]) -> _Mention | None:
             return named[-1] if named[-1].kind == m.kind else None
     family = [c for c in family if not (c.object_of_reaction or c.retaliation_object or c.told_as_earlier
                                         or c.named_by_its_day)]
+    stand_off = m.sub_event_type in STAND_OFF_SUB_EVENT_TYPES
+    family = [c for c in family if (c.sub_event_type in STAND_OFF_SUB_EVENT_TYPES) == stand_off] or family
+    # "the fighters who carried out the raid": a raid on the ground, not the air strike told before it
     if m.generic_reference and m.noun in _NOUN_SUB_EVENT_TYPES:
         family = [c for c in family if c.sub_event_type == _NOUN_SUB_EVENT_TYPES[m.noun]] or family
     return family[-1] if family else None
