@@ -70,6 +70,8 @@ COMMON_WORDS = frozenset("""january february march april may june july august se
     bank banks fund trust capital group company corp inc ltd co media network channel radio tv television
     miss mass wash ill ore del ind pa mo la va md me ok""".split())
 STREET_TYPES = r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Ln\.|Parkway|Pkwy\.|Way|Highway|Hwy\.|Pike|Place|Court|Circle|Square|Plaza|Bridge|Park|Lake|River|Creek|Mountain|Mountains|Island|Islands|Valley|County|Parish|Township|Airport|Air Base|Base)"
+PLACE_NOUNS_BEFORE_OF = frozenset("town city village district province region governorate county camp area".split())
+"""Nouns whose "of" names a place ("the town of Bir al-Abd"), whatever the statistical model calls the name."""
 DIVISION_WORD = re.compile(r"\s(?:province|governorate|region|oblast|state|prefecture|department)$", re.I)
 """A division word that ends a toponym span ("Anbar province")."""
 DIVISION_AFTER = re.compile(r"\s+(?:province|governorate|region|oblast|state|prefecture|department)\b", re.I)
@@ -227,6 +229,9 @@ class ToponymRecognizer:
                     if trimmed is not None and any(p.level in ("country", "admin1") and p.matched == "main"
                                                    for p in gaz.candidates(tokens.span_text(*trimmed))):
                         continue      # "Sri Lanka's former president": the model's PERSON is a country
+                    if ent.label_ == "PERSON" and ent.start >= 2 and lower[ent.start - 1] == "of" \
+                            and lower[ent.start - 2] in PLACE_NOUNS_BEFORE_OF:
+                        continue      # "the town of Bir al-Abd": a name the model took for a person's
                     if ent.label_ == "PERSON" and len(ent) > 1:
                         person_words.update(text[t] for t in range(ent.start, ent.end)
                                             if flags[t] & TITLE and len(text[t]) > 2)
@@ -235,6 +240,8 @@ class ToponymRecognizer:
                     # Highway Patrol"): those words stay open to (stricter) gazetteer matching
                     if ent.label_ == "PERSON" and len(ent) == 1:
                         continue
+                    if len(ent) == 1 and normalize(text[ent.start]) in gaz.demonyms:
+                        continue      # "the Ugandan border town": a demonym the model called ORG
                     if ent.label_ != "NORP":
                         named.update(range(ent.start, ent.end))
                     for t in range(ent.start, ent.end):

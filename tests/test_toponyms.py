@@ -131,3 +131,11 @@ def test_a_city_named_like_its_division_is_the_city_unless_called_a_division(rul
     # a national capital keeps its own rule, and another name for a city ("New York City") is no seat
     assert places(rules_nlp("Talks were held in Berlin."))["Berlin"]["country"] == "DE"
     assert places(rules_nlp("Police in New York arrested two men."))["New York"]["level"] == "admin1"
+
+
+def test_a_name_after_town_of_is_a_place_and_an_adjective_demonym_is_not(full_nlp):
+    doc = full_nlp("A roadside bomb struck an army vehicle outside the town of Bir al-Abd on Sunday. Rebels "
+                   "attacked a night market in the Ugandan border town of Mpondwe.")
+    found = places(doc)
+    assert found["Bir al-Abd"]["country"] == "EG"
+    assert "Ugandan" not in found and "Ugandan" in {s.text for s in doc.spans["demonyms"]}
