@@ -507,3 +507,9 @@ def test_a_bomb_is_an_event_only_as_the_doer_of_a_verb_that_is_none(nlp):
     assert "bomb" not in [e["trigger"] for e in exploded] and exploded  # the verb is the event
     for text in ("A bomb squad was called to the market.", "Police found a bomb under a car."):
         assert "bomb" not in [e["trigger"] for e in events_of(nlp, text, "2025-09-16")]
+
+
+def test_a_clause_hours_after_another_event_does_not_type_the_main_one(nlp):
+    events = events_of(nlp, "A councilman was gunned down in Mukalla on Sunday afternoon, hours after a motorcycle "
+                            "bomb tore through a checkpoint at the entrance of the city.", "2025-10-12")
+    assert only(events, "Attack")[0]["trigger"] == "gunned down"

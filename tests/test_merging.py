@@ -1067,3 +1067,17 @@ def test_a_pronoun_sentence_goes_on_with_the_event_told_just_before():
         (2, "exploded", {**grenade, **town, **PUBLISHED, "place_text": None})])
     events = events_of(mentions)
     assert len(events) == 2 and any(len(e) == 2 and any(t.endswith("exploded") for t in e) for e in events)
+
+
+def test_a_shooting_is_not_the_bombing_told_beside_it():
+    mukalla = {"place_text": "Mukalla", "place_name": "Mukalla", "geonameid": "78754", "geo_level": "point",
+               "admin1": "Hadramawt", "country": "YE"}
+    day = _on("2025-10-12", "on Sunday")
+    bombing = told("a", ["A motorcycle bomb exploded at a checkpoint in Mukalla on Sunday, killing three soldiers."],
+                   [(0, "exploded", {**ATTACK, **mukalla, **day})])
+    shooting = told("b", ["Police were investigating the killing of a councilman who was shot outside a mosque in "
+                          "Mukalla on Sunday."], [(0, "shot", {**ATTACK, **mukalla, **day})])
+    assert len(events_of(pd.concat([bombing, shooting], ignore_index=True))) == 2
+    # told with a word that names no weapon, the killing may be the bombing's
+    plain = shooting.assign(trigger="killing", trigger_start=shooting["sentence"][0].index("killing"))
+    assert len(events_of(pd.concat([bombing, plain], ignore_index=True))) == 1

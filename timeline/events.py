@@ -836,8 +836,9 @@ def _context_words(head: Token, span: Span, ctx: _DocContext) -> set[str]:
     """Lower-case lemmas around a trigger: its phrase, children, head and siblings (parsed), or a
     window of 5 words each side (rules only)."""
     if ctx.parsed:
-        tokens = list(span) + list(head.children) + [head.head]
-        for child in head.children:
+        children = [c for c in head.children if not _measured_time_clause(c)]
+        tokens = list(span) + children + [head.head]
+        for child in children:
             tokens.extend(child.children)
         if head.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "xcomp", "conj", "advcl"):
             tokens.extend(head.head.children)
@@ -851,6 +852,14 @@ def _context_words(head: Token, span: Span, ctx: _DocContext) -> set[str]:
     for i in indices:
         words |= ctx.token_words(i)
     return words
+
+
+def _measured_time_clause(token: Token) -> bool:
+    """Whether ``token`` heads a clause set apart by a measured time ("gunned down ... hours after a
+    motorcycle bomb tore through a checkpoint"): another event, whose words do not type this one."""
+    return token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("after", "before", "since")
+                                         for c in token.children) \
+        and any(c.dep_ == "npadvmod" and c.lemma_.lower() in ("hour", "day", "minute", "week") for c in token.children)
 
 
 def _objects(head: Token) -> list[Token]:

@@ -417,6 +417,7 @@ class _Mention:
     numbers: frozenset
     actor_stems: frozenset
     trigger_stem: str | None
+    trigger_words: frozenset
     object_of_reaction: bool
     reference: bool
     names_stand_off_weapon: bool
@@ -560,6 +561,22 @@ NEAR_DUPLICATE_SENTENCES = 0.5
 """Stem Jaccard similarity above which two sentences are rewrites of one sentence."""
 
 
+_FIREARM_TRIGGERS = frozenset({"shot", "shoot", "shooting", "shootings", "gunned", "gunfire", "stabbed", "stabbing"})
+_EXPLOSIVE_TRIGGERS = frozenset({"bomb", "bombing", "bombings", "blast", "blasts", "explosion", "explosions",
+                                 "exploded", "explode", "detonated", "detonate", "grenade", "ied", "landmine", "mine"})
+
+
+def _weapon(m: _Mention) -> str | None:
+    """``"firearm"`` or ``"explosive"`` when the trigger's own words name how the harm was done ("was
+    shot", "gunned down"; "the bombing", "exploded"), else None (a toll, "attack", "killed")."""
+    words = m.trigger_words
+    if words & _FIREARM_TRIGGERS:
+        return "firearm"
+    if words & _EXPLOSIVE_TRIGGERS:
+        return "explosive"
+    return None
+
+
 def _separate_actions(a: _Mention, b: _Mention) -> bool:
     """Whether two asserted violent mentions of different sentences are different actions: one of a
     :data:`STAND_OFF_SUB_EVENT_TYPES` type, the other of a :data:`GROUND_SUB_EVENT_TYPES` type in a
@@ -570,6 +587,9 @@ def _separate_actions(a: _Mention, b: _Mention) -> bool:
     "the threat of airstrikes" and "to avoid being targeted" are one threat however each is typed."""
     if a.modality != "asserted" or b.modality != "asserted":
         return False
+    weapons = {_weapon(a), _weapon(b)}
+    if weapons == {"firearm", "explosive"} and _jaccard(a.sentence_stems, b.sentence_stems) < NEAR_DUPLICATE_SENTENCES:
+        return True  # "a councilman was shot outside a mosque" is not the bombing told beside it
     for remote, ground in ((a, b), (b, a)):
         if (remote.sub_event_type in STAND_OFF_SUB_EVENT_TYPES and ground.sub_event_type in GROUND_SUB_EVENT_TYPES
                 and not ground.names_stand_off_weapon and not (ground.generic_reference or ground.modifiers)
@@ -1135,6 +1155,7 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         clause_numbers=_numbers(_trigger_clause(sentence, sentence_start, trigger_start), row.get("date_text")),
         actor_stems=frozenset(_stems(actors, 5)),
         trigger_stem=trigger[-1][:5] if trigger else None,
+        trigger_words=frozenset(trigger),
         object_of_reaction=reaction,
         reference=reference,
         names_stand_off_weapon=any(_STAND_OFF_WORD.fullmatch(w) for w in _words(row.get("sentence"))),
