@@ -625,6 +625,11 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+(?:,[^,—]{1,40})?\s+(?:—|–|--)
 _ELSEWHERE_WORDS = frozenset({"nearby", "neighbouring", "neighboring"})
 
 
+def _without_dateline(text: str) -> str:
+    """``text`` from its first word after a dateline and opening quotes ("GAGNOA, Ivory Coast — ")."""
+    return _DATELINE.sub("", text.strip()).lstrip("\"'“ ")
+
+
 _PRONOUN_OPENING = re.compile(r"\s*(?:It|They)\s+(?!is\b|was\b|said\b|says\b|added\b)[a-z]")
 """A sentence that opens with a pronoun subject ("It exploded on the road"): it goes on telling the
 event of the sentence before it (:func:`_find_antecedents`)."""
@@ -755,9 +760,7 @@ def _find_antecedents(prepared: list[_Mention]) -> None:
                           and 0 <= m.sentence_start - c.sentence_end <= _SENTENCE_GAP
                           and not (c.generic_reference or c.modifiers or c.toll or c.reference or c.quoted)]
                 if before:  # "... lobbed a grenade at a police post in nearby Bijbehara. It exploded on the road"
-                    m.antecedent = before[-1]
-                    for column in _RESOLVED_BY_ANTECEDENT:
-                        setattr(m, column, getattr(m.antecedent, column))
+                    _take_antecedent(m, before[-1])
                     continue
             if not (m.generic_reference or m.modifiers or m.toll) or m.sentence_start is None:
                 continue
@@ -772,9 +775,14 @@ def _find_antecedents(prepared: list[_Mention]) -> None:
                       and not (c.generic_reference or c.modifiers or c.toll or c.reference or c.quoted)]
             antecedent = _antecedent(m, before)
             if antecedent is not None:
-                m.antecedent = antecedent
-                for column in _RESOLVED_BY_ANTECEDENT:
-                    setattr(m, column, getattr(antecedent, column))
+                _take_antecedent(m, antecedent)
+
+
+def _take_antecedent(m: _Mention, antecedent: _Mention) -> None:
+    """Make ``antecedent`` the event ``m`` refers to: ``m`` takes its :data:`_RESOLVED_BY_ANTECEDENT` columns."""
+    m.antecedent = antecedent
+    for column in _RESOLVED_BY_ANTECEDENT:
+        setattr(m, column, getattr(antecedent, column))
 
 
 def _after_reference_cue(sentence: str | None, sentence_start, trigger_start) -> bool:
@@ -798,7 +806,7 @@ def _reference_scope_end(sentence: str, cue: re.Match) -> int:
     >>> _reference_scope_end("Hours after the raid, gunmen attacked.", _REFERENCE_CUE.search("Hours after the raid,"))
     20
     """
-    opening = _DATELINE.sub("", sentence.strip()).lstrip("\"'“ ")
+    opening = _without_dateline(sentence)
     lead = len(sentence) - len(sentence.lstrip()) + len(sentence.strip()) - len(opening)
     comma = sentence.find(",", cue.end())
     return comma if cue.start() == lead and comma >= 0 else len(sentence)
@@ -882,8 +890,7 @@ def _opens_new_event(sentence: str | None) -> bool:
     """
     if not isinstance(sentence, str):
         return False
-    opening = _DATELINE.sub("", sentence.strip()).lstrip("\"'“ ")
-    return _NEW_EVENT_OPENING.match(opening) is not None
+    return _NEW_EVENT_OPENING.match(_without_dateline(sentence)) is not None
 
 
 def _place_elsewhere(sentence: str | None, sentence_start, place_start) -> bool:
@@ -912,8 +919,7 @@ def _place_opens_sentence(sentence: str | None, sentence_start, place_start) -> 
     before = _text_before(sentence, sentence_start, place_start)
     if before is None:
         return False
-    opening = _DATELINE.sub("", before.lstrip()).lstrip("\"'“ ")
-    return _PLACE_OPENING.fullmatch(opening) is not None
+    return _PLACE_OPENING.fullmatch(_without_dateline(before)) is not None
 
 
 def _place_in_between(sentence: str | None, sentence_start, place_start) -> bool:
