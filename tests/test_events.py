@@ -513,3 +513,11 @@ def test_a_clause_hours_after_another_event_does_not_type_the_main_one(nlp):
     events = events_of(nlp, "A councilman was gunned down in Mukalla on Sunday afternoon, hours after a motorcycle "
                             "bomb tore through a checkpoint at the entrance of the city.", "2025-10-12")
     assert only(events, "Attack")["trigger"] == "gunned down"
+
+
+def test_a_participle_clause_of_an_action_is_as_asserted_as_the_action(nlp):
+    set_off = events_of(nlp, "Two attackers set off explosives in the market on Sunday, wounding 24 people.",
+                        "2025-08-17")
+    assert {e["trigger"]: e["modality"] for e in set_off}.get("wounding") == "asserted"
+    threatened = events_of(nlp, "The militia threatened to attack the base.", "2025-08-17")
+    assert {e["trigger"]: e["modality"] for e in threatened}["attack"] == "intended"

@@ -1357,7 +1357,7 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             return "negated", c.lower_
         if c.dep_ == "amod" and c.lemma_.lower() in HYPOTHETICAL_MODIFIERS:
             return "hypothetical", c.lemma_.lower()
-    node, by_subject = head, False
+    node, by_subject, result_of = head, False, False
     for _ in range(6):
         aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
         if node is not head and not by_subject and node.pos_ in ("VERB", "AUX", "ADJ"):
@@ -1374,7 +1374,7 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
             return "hypothetical", mark.lower_
         if aux & MODAL_INTENDED or ("going" in aux and node.tag_ == "VB"):
             return "intended", "will"
-        if node is not head and not by_subject:
+        if node is not head and not by_subject and not result_of:
             lemma = node.lemma_.lower()
             if lemma == "be":  # "another option is to allow", "the plan is to withdraw"
                 lemma = next((c.lemma_.lower() for c in node.children if c.dep_ == "nsubj"), lemma)
@@ -1398,6 +1398,9 @@ def _modality(head: Token, span: Span, sent: Span, ctx: _DocContext) -> tuple[st
         # the event as the subject of another verb: that verb's modals still apply ("the attack could
         # happen"), not its negation or meaning ("the explosion did not damage", "the blast set shops ablaze")
         by_subject = by_subject or node.dep_ == "nsubj" and node.head.lemma_.lower() not in OCCURRENCE_VERBS
+        # a participle clause tells the result of its verb's action ("set off explosives ..., wounding 24"):
+        # it takes that verb's modals, not the meaning of the verb ("set" as in "set to")
+        result_of = node.dep_ == "advcl" and node.tag_ == "VBG" and not any(c.dep_ == "mark" for c in node.children)
         node = node.head
     return "asserted", None
 
