@@ -333,9 +333,9 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
             seats[k] = {p.geonameid for p in m.candidates if p.level == "point" and p.population >= SEAT_POPULATION
                         and (p.matched == "main" or _spelling_variant(normalize(p.name), k))
                         and (p.country, p.admin1_code) in own_divisions and p.geonameid not in capital_rivals[k]}
-            seat_divisions[k] = {p.geonameid for p in m.candidates if p.level == "admin1"
-                                 and any((q.country, q.admin1_code) == (p.country, p.admin1_code)
-                                         for q in m.candidates if q.geonameid in seats[k])}
+            seat_keys = {(p.country, p.admin1_code) for p in m.candidates if p.geonameid in seats[k]}
+            seat_divisions[k] = {p.geonameid for p in m.candidates
+                                 if p.level == "admin1" and (p.country, p.admin1_code) in seat_keys}
             short_counties[k] = {p.geonameid for p in m.candidates
                                  if p.level == "admin2" and p.matched == "alternate" and p.country in states}
     texts = [normalize(m.text) for m in mentions]

@@ -72,9 +72,10 @@ COMMON_WORDS = frozenset("""january february march april may june july august se
 STREET_TYPES = r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Ln\.|Parkway|Pkwy\.|Way|Highway|Hwy\.|Pike|Place|Court|Circle|Square|Plaza|Bridge|Park|Lake|River|Creek|Mountain|Mountains|Island|Islands|Valley|County|Parish|Township|Airport|Air Base|Base)"
 PLACE_NOUNS_BEFORE_OF = frozenset("town city village district province region governorate county camp area".split())
 """Nouns whose "of" names a place ("the town of Bir al-Abd"), whatever the statistical model calls the name."""
-DIVISION_WORD = re.compile(r"\s(?:province|governorate|region|oblast|state|prefecture|department)$", re.I)
+_DIVISION_NOUN = r"(?:province|governorate|region|oblast|state|prefecture|department)"
+DIVISION_WORD = re.compile(r"\s" + _DIVISION_NOUN + "$", re.I)
 """A division word that ends a toponym span ("Anbar province")."""
-DIVISION_AFTER = re.compile(r"\s+(?:province|governorate|region|oblast|state|prefecture|department)\b", re.I)
+DIVISION_AFTER = re.compile(r"\s+" + _DIVISION_NOUN + r"\b", re.I)
 """A division word right after a toponym span ("the Sumy region"), which says the place is the division."""
 STREET_WORD = re.compile(r"\b" + STREET_TYPES + r"(?!\w)")
 STREET = re.compile(r"\b(?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){1,3}" + STREET_TYPES + r"(?!\w)"
