@@ -331,8 +331,8 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, demonyms: Counter | N
             states = {p.country for p in m.candidates if p.level == "admin1" and p.matched == "main"}
             own_divisions = {(p.country, p.admin1_code) for p in m.candidates if p.level == "admin1"}
             seats[k] = {p.geonameid for p in m.candidates if p.level == "point" and p.population >= SEAT_POPULATION
-                        and (p.matched == "main" or _spelling_variant(normalize(p.name), k))
-                        and (p.country, p.admin1_code) in own_divisions and p.geonameid not in capital_rivals[k]}
+                        and (p.country, p.admin1_code) in own_divisions and p.geonameid not in capital_rivals[k]
+                        and (p.matched == "main" or _spelling_variant(normalize(p.name), k))}
             seat_keys = {(p.country, p.admin1_code) for p in m.candidates if p.geonameid in seats[k]}
             seat_divisions[k] = {p.geonameid for p in m.candidates
                                  if p.level == "admin1" and (p.country, p.admin1_code) in seat_keys}

@@ -642,6 +642,7 @@ class _DocContext:
         self.places = sorted(toponyms + extra + named, key=lambda s: s.start)
         self.place_tokens = {i for s in self.places for i in range(s.start, s.end)}
         self.candidate_facts: dict[tuple[tuple[int, int], ...], dict] = {}  # the place linker's, per candidate set
+        self.place_scores: dict[tuple[int, int, int], list] = {}  # the place linker's, per (trigger, sentence)
         self.trigger_heads: set[int] = set()
         self._focus = None
         self._sentences: dict[tuple[int, int], Span] = {}
