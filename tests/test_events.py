@@ -481,6 +481,26 @@ def test_what_was_captured_decides_the_kind_and_an_unknown_thing_still_counts(nl
 
 
 @needs_model
+def test_things_seized_in_a_place_are_not_the_place(nlp):
+    text = "Police raided a house on the edge of the town, where officers seized detonators and a motorcycle."
+    events = events_of(nlp, text)
+    assert [e["trigger"] for e in events if e["sub_event_type"] in ("Government regains territory",
+                                                                       "Non-state actor overtakes territory")] == []
+    town = [e for e in events_of(nlp, "Rebels seized the town, which the army had held for a year.")
+            if e["trigger"] == "seized"]
+    assert [e["sub_event_type"] for e in town] == ["Non-state actor overtakes territory"]
+
+
+@needs_model
+def test_a_raid_in_which_weapons_were_seized_is_a_search_not_a_strike(nlp):
+    text = "Two drones and four kilograms of explosives were seized in the raid on a farm outside the town."
+    kinds = {e["sub_event_type"] for e in events_of(nlp, text)}
+    assert kinds == {"Disrupted weapons use"}
+    killed = {e["trigger"]: e["sub_event_type"] for e in events_of(nlp, "Three soldiers were killed in the raid on the village.")}
+    assert killed.get("raid") not in (None, "Disrupted weapons use")
+
+
+@needs_model
 def test_capture_as_recording_or_winning_is_no_event(nlp):
     for text in ("The blast in Kabul was captured on camera by a passer-by.",
                  "The film captured the mood of Beirut in 1982."):

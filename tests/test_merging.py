@@ -1081,3 +1081,43 @@ def test_a_shooting_is_not_the_bombing_told_beside_it():
     # told with a word that names no weapon, the killing may be the bombing's
     plain = shooting.assign(trigger="killing", trigger_start=shooting["sentence"][0].index("killing"))
     assert len(events_of(pd.concat([bombing, plain], ignore_index=True))) == 1
+
+
+def test_a_clause_with_its_own_later_time_tells_another_event_in_the_same_sentence():
+    sentence = ("Gunmen seized four aid workers near Kirkuk on Monday, and the same evening militants "
+                "opened fire on a police post in the town.")
+    monday = {"date_text": "on Monday", "date_start": "2025-12-08", "date_end": "2025-12-08",
+              "date_precision": "day", "date_basis": "relative_dct"}
+    mentions = told("a", [sentence], [(0, "seized", {**ATTACK, **KIRKUK_CITY, **monday}),
+                                      (0, "opened fire", {**ATTACK, **KIRKUK_CITY, **monday})])
+    assert len(events_of(mentions)) == 2
+    # the same two clauses without a time of their own tell one attack
+    mentions["sentence"] = sentence.replace("the same evening ", "")
+    mentions.loc[1, "trigger_start"] = mentions.loc[1, "sentence"].index("opened fire")
+    assert len(events_of(mentions)) == 1
+
+
+def test_a_morning_and_an_evening_of_one_day_are_two_events():
+    sentences = ["Gunmen shot dead four traders at the market in Kirkuk on Saturday morning.",
+                 "Gunmen killed two mourners at a funeral in Kirkuk on Saturday evening."]
+
+    def day(part):
+        return {"date_text": f"on Saturday {part}", "date_start": "2025-10-04", "date_end": "2025-10-04",
+                "date_precision": "day", "date_basis": "relative_dct", "date_value": f"2025-10-04T{part[:2].upper()}"}
+    mentions = told("a", sentences, [(0, "shot", {**ATTACK, **KIRKUK_CITY, **day("morning")}),
+                                     (1, "killed", {**ATTACK, **KIRKUK_CITY, **day("evening")})])
+    assert len(events_of(mentions)) == 2
+    # next parts of a day may be one event, told by two reports of one story
+    other = told("b", ["Gunmen shot dead four traders at the Kirkuk market on Saturday afternoon."],
+                 [(0, "shot", {**ATTACK, **KIRKUK_CITY, **day("afternoon")})])
+    assert len(events_of(pd.concat([mentions.iloc[:1], other], ignore_index=True))) == 1
+
+
+def test_an_opening_time_then_in_a_separate_attack_tells_another_event():
+    sentences = ["Gunmen shot dead four traders at the market in Kirkuk on Saturday, police said.",
+                 "On Saturday evening, in a separate attack, gunmen killed two men at a funeral in Kirkuk."]
+    saturday = {"date_text": "on Saturday", "date_start": "2025-10-04", "date_end": "2025-10-04",
+                "date_precision": "day", "date_basis": "relative_dct"}
+    mentions = told("a", sentences, [(0, "shot", {**ATTACK, **KIRKUK_CITY, **saturday}),
+                                     (1, "killed", {**ATTACK, **KIRKUK_CITY, **saturday})])
+    assert len(events_of(mentions)) == 2

@@ -939,6 +939,9 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     if lower.startswith("deton") and (words & {"safely", "expert", "disposal", "squad"}
                                       or "controlled detonation" in ctx.text_of(sent).lower()):
         return "Disrupted weapons use"  # a bomb squad's controlled detonation
+    if lower.startswith("raid") and ctx.parsed and head.dep_ == "pobj" and head.head.head.pos_ == "VERB" \
+            and head.head.head.lemma_.lower() in SEIZING_LEMMAS and _seizure_type(head.head.head, ctx) == "Disrupted weapons use":
+        return "Disrupted weapons use"  # "two drones and explosives were seized in the raid": a search, not a strike
     if words & GRENADE_WORDS and not words & {"stun", "flash", "smoke"}:
         return "Grenade"
     if (words | (_cause_words(head) if ctx.parsed else set())) & {"unexploded", "ordnance", "landmine", "mine", "ied",
@@ -976,13 +979,22 @@ def _violence_type(kind: str, head: Token, span: Span, ctx: _DocContext, words: 
     return "Attack"
 
 
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom"})
+SEIZING_LEMMAS = frozenset({"seize", "confiscate", "recover", "find", "capture"})
+"""Verbs of a search that finds things ("weapons were seized in the raid")."""
+
+
 def _seizure_type(head: Token, ctx: _DocContext) -> str | None:
     """What "seized", "captured", "occupied" report, from their objects and subject: territory
     (a place, a base), people (``Arrests`` by the state, else ``Abduction``), weapons (``Disrupted
     weapons use``); None otherwise ("seized the moment")."""
     targets = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
-    if head.dep_ in ("acl", "relcl"):
-        targets.append(head.head)
+    relative = [t for t in targets if t.lower_ in RELATIVE_PRONOUNS]
+    if head.dep_ in ("acl", "relcl") and (relative or not targets) \
+            and not any(c.lower_ in ("where", "when") for c in head.children):
+        # "the town seized by rebels", "the base, which rebels seized": the noun is the thing seized;
+        # not in "the town, where officers seized detonators"
+        targets = [t for t in targets if t not in relative] + [head.head]
     targets += [c for t in targets for c in t.conjuncts]  # the thing seized, not "at the port"
     for _ in range(2):  # "parts of the city", "hundreds of square kilometres of territory"
         targets += [o for o in _of_nouns([t for t in targets if t.like_num or t.lemma_.lower() in AMOUNT_NOUNS])

@@ -435,6 +435,8 @@ class _Mention:
     pronoun_subject: bool
     toll: bool
     clause_numbers: frozenset
+    moved_clauses: int
+    day_part: int | None
     antecedent: "_Mention | None" = None
 
 
@@ -613,13 +615,20 @@ _NEW_EVENT_OPENING = re.compile(
     r"(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:day|morning|afternoon|night|evening)|"
     r"(?:late\s+)?that\s+(?:night|evening)|overnight|the\s+(?:next|following|previous)\s+(?:day|morning|night|evening)|"
     r"(?:later|late|earlier)\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"separately|elsewhere|in\s+(?:a\s+separate|another)\s+(?:incident|attack|development))\b", re.IGNORECASE)
+    r"separately|elsewhere|(?:[^,]{1,40},\s*)?in\s+(?:a\s+separate|another)\s+(?:incident|attack|development))\b",
+    re.IGNORECASE)
 """A sentence opening that moves the telling to another time ("Hours later, US warplanes
 bombed...", "Overnight, the house ... was torched", "The next day", "Hours earlier, a grenade ...",
 "Later on Thursday, soldiers repelled ...", "Late that night, a drone struck ...")
 or says outright that it tells another event ("Separately, ...", "Elsewhere, ...", "In a separate
-incident, ..."): what it tells is another action than the events told before it in the article
+incident, ...", "On Saturday evening, in a separate attack, ..."): what it tells is another action than the events told before it in the article
 (the strike on the attackers, the retaliation, the curfew, a clash in another town)."""
+_MOVED_CLAUSE = re.compile(
+    r"(?:,\s*(?:and|while|but)|;(?:\s*and)?)\s+(?=[^,;]*?\b(?:(?:hours?|days?)\s+(?:later|earlier)|"
+    r"(?:the\s+same|later\s+that|that)\s+(?:day|morning|afternoon|evening|night))\b)", re.IGNORECASE)
+"""A clause joined to the sentence before it that tells its own time relative to the first
+("..., and the same evening militants opened fire on the camp", "..., and a grenade attack on a shop
+hours earlier wounded three"): its action is another event than the first clause's."""
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+(?:,[^,—]{1,40})?\s+(?:—|–|--)\s*")
 """A dateline before the first sentence ("GAGNOA, Ivory Coast — ")."""
 _ELSEWHERE_WORDS = frozenset({"nearby", "neighbouring", "neighboring"})
@@ -893,6 +902,23 @@ def _opens_new_event(sentence: str | None) -> bool:
     return _NEW_EVENT_OPENING.match(_without_dateline(sentence)) is not None
 
 
+_DAY_PARTS = {"TMO": 0, "TAF": 1, "TEV": 2, "TNI": 3}
+"""TIMEX3 parts of a day ("Saturday morning" is ``2025-10-04TMO``) in order: a morning and an evening
+(two parts apart) of one day are two times, so two events (:func:`_pair_score`)."""
+
+
+def _moved_clauses(sentence: str | None, sentence_start, trigger_start) -> int:
+    """How many :data:`_MOVED_CLAUSE` boundaries come before the trigger in its sentence: two
+    mentions of one sentence with different counts tell different events.
+
+    >>> s = "Gunmen seized three engineers on Monday, and the same evening militants attacked the camp."
+    >>> _moved_clauses(s, 0, s.index("seized")), _moved_clauses(s, 0, s.index("attacked"))
+    (0, 1)
+    """
+    before = _text_before(sentence, sentence_start, trigger_start)
+    return 0 if before is None else len(_MOVED_CLAUSE.findall(before))
+
+
 def _place_elsewhere(sentence: str | None, sentence_start, place_start) -> bool:
     """Whether the place is introduced as another one than the article's ("In nearby Mehar", "in the
     neighbouring town of Ouragahio"): a :data:`_ELSEWHERE_WORDS` word among the four words before it.
@@ -1159,6 +1185,8 @@ def _prepare(row, story_id: str | None, article_words: frozenset = frozenset(),
         sentence_stems=frozenset(_stems(row.get("sentence"))),
         numbers=_numbers(sentence, row.get("date_text")),
         clause_numbers=_numbers(_trigger_clause(sentence, sentence_start, trigger_start), row.get("date_text")),
+        moved_clauses=_moved_clauses(sentence, sentence_start, trigger_start),
+        day_part=_DAY_PARTS.get(str(row.get("date_value"))[10:]) if start is not None else None,
         actor_stems=frozenset(_stems(actors, 5)),
         trigger_stem=trigger[-1][:5] if trigger else None,
         trigger_words=frozenset(trigger),
@@ -1357,10 +1385,15 @@ def _pair_score(a: _Mention, b: _Mention, settings: MergeSettings) -> float | No
             # the attack its article tells apart from the raid
     same_sentence = (a.article_id == b.article_id and a.sentence_start is not None
                      and a.sentence_start == b.sentence_start)
+    if same_sentence and a.moved_clauses != b.moved_clauses:
+        return None  # "seized three engineers, and the same evening militants attacked the camp"
     kinds = _kind_relation(a, b, same_sentence)
     anaphora = a.antecedent is b or b.antecedent is a  # one event, however each is typed
     if kinds is None or not (same_sentence or anaphora) and _separate_actions(a, b):
         return None  # an air strike on the attackers is another event than their ambush
+    if (not anaphora and a.day_part is not None and b.day_part is not None and a.start == b.start
+            and abs(a.day_part - b.day_part) >= 2):
+        return None  # "gunmen shot four traders on Saturday morning" and "on Saturday evening ... killed two"
     dates = _date_relation(a, b, settings.lookback_days, settings.date_slack_days)
     if dates is None or dates == "near" and a.article_id == b.article_id and not anaphora \
             and a.start == a.end and b.start == b.end:
