@@ -108,7 +108,7 @@ def test_a_file_that_is_no_model_is_refused_naming_it(tmp_path):
     bad.write_text('{"weights": [], "bias": 0, "threshold": 0.5}', encoding="utf-8")
     with pytest.raises(ValueError, match="linker.json"):
         pl.PlaceLinker.from_json(bad)
-    # a split must name a feature with a string and leaves must be numbers (the trees become code)
+    # a split must name a feature with a string and leaves must be numbers
     bad.write_text('{"trees": [[1, 0.5, 0.0, 1.0]], "bias": 0, "threshold": 0.5}', encoding="utf-8")
     with pytest.raises(ValueError, match="linker.json"):
         pl.PlaceLinker.from_json(bad)
@@ -215,3 +215,32 @@ def test_a_place_in_a_clause_of_another_time_is_not_the_events(nlp):
     text = "The kidnapping came six days after separatists freed 11 bus passengers near Bamenda."
     assert places_at(nlp, text, "kidnapping") == []
     assert places_at(nlp, "Troops clashed with rebels near Bamenda after talks failed.", "clashed") == ["Bamenda"]
+
+
+def test_the_tree_ensemble_sums_the_leaves_a_plain_walk_finds_whatever_the_batch():
+    import random
+
+    rng = random.Random(7)
+    names = ["a", "b", "c", "log_dist"]
+
+    def tree(depth):
+        if depth == 0 or rng.random() < 0.25:  # leaves at every depth, as gradient boosting leaves them
+            return round(rng.uniform(-1, 1), 6)
+        return [rng.choice(names), rng.choice([0.5, 0.3, 0.8]), tree(depth - 1), tree(depth - 1)]
+
+    def walk(node, row):
+        while isinstance(node, list):
+            node = node[2] if row.get(node[0], 0.0) <= node[1] else node[3]
+        return node
+
+    trees = [tree(4) for _ in range(60)]
+    rows = [{n: rng.choice([0.0, 1.0, rng.random()]) for n in names if rng.random() < 0.6} for _ in range(40)]
+    expected = []
+    for row in rows:
+        z = -0.25
+        for t in trees:
+            z += walk(t, row)
+        expected.append(z)
+    ensemble = pl.TreeEnsemble(trees, -0.25)
+    assert ensemble.log_odds(rows).tolist() == expected  # the same floats, summed in the same order
+    assert [ensemble.log_odds([row])[0] for row in rows] == expected

@@ -45,7 +45,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
 from spacy.tokens import Span, Token
 
 from timeline import events as _events
