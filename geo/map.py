@@ -27,6 +27,7 @@ from branca.element import Element
 from geo.map_payload import map_payload
 from geo.offline import OfflineFigure, iframe_html, offline_html
 from geo.plugins.event_layer import EventLayer, npm_url
+from geo.plugins.fit_view import FitView
 from geo.plugins.legend import Legend
 from geo.plugins.province_counts import ProvinceCounts
 from geo.plugins.time_filter import TimeFilter
@@ -132,5 +133,5 @@ def event_map(
     bounds = _bounds(data)
     if bounds is not None:
         # keep the events clear of the legend (right) and the date filter (bottom left)
-        m.fit_bounds(bounds, max_zoom=7, padding_top_left=(40, 40), padding_bottom_right=(300, 150))
+        FitView(bounds, max_zoom=7, padding_top_left=(40, 40), padding_bottom_right=(300, 150)).add_to(m)
     return m

@@ -208,3 +208,24 @@ def test_exported_frames_read_back_draw_the_same_map(tmp_path, writer, suffix):
     before, after = map_payload(gdf)["events"], map_payload(back)["events"]
     for key in ("id", "kind", "lat", "lon", "day", "day_end", "shape"):
         assert sorted(zip(before["id"], before[key])) == sorted(zip(after["id"], after[key])), key
+
+
+@pytest.mark.browser
+def test_a_map_laid_out_at_no_size_fits_its_events_once_it_is_shown(offline_page, tmp_path):
+    (tmp_path / "map.html").write_text(offline_html(event_map(sample_events())), encoding="utf-8")
+    # a notebook cell or tab not yet painted: the map's page loads in a hidden frame, then is shown
+    host = tmp_path / "host.html"
+    host.write_text('<!DOCTYPE html><html><body><iframe id="view" src="map.html" style="display:none;width:900px;'
+                    'height:600px;border:0"></iframe></body></html>', encoding="utf-8")
+    record = offline_page()
+    record.page.goto(host.as_uri())
+    frame = record.page.frame_locator("#view")
+    view = next(f for f in record.page.frames if f.url.endswith("map.html"))
+    view.wait_for_function("window.EventAtlas && EventAtlas.views.length === 1", timeout=20000)
+    record.page.evaluate("document.getElementById('view').style.display = 'block'")
+    record.page.wait_for_timeout(800)
+    zoom, inside = view.evaluate("""() => { const map = EventAtlas.views[0].map, b = map.getBounds();
+        return [map.getZoom(), [[36.34, 43.13], [33.34, 44.40]].every(p => b.contains(p))]; }""")
+    assert inside and zoom <= 7, (zoom, inside)  # Mosul and Baghdad in sight, not the empty box's view
+    assert frame.locator(".ea-marker, .ea-cluster").count() > 0
+    assert record.requests == [] and record.errors == []
